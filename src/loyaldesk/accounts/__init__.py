@@ -1,0 +1,1 @@
+"""Staff users, their roles and their teams."""

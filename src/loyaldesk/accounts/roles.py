@@ -1,0 +1,66 @@
+"""The four staff roles and the permissions each one grants (no Django import)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    TEAM_LEAD = "team_lead"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+READ_CUSTOMERS = (
+    "customers.view_organisation",
+    "customers.view_customer",
+    "customers.view_identity",
+    "customers.view_product",
+    "customers.view_ownedproduct",
+    "customers.view_purchase",
+)
+WORK_CASES = (
+    "desk.view_case",
+    "desk.change_case",
+    "desk.add_case",
+    "desk.view_message",
+    "desk.add_message",
+    "desk.view_attachment",
+    "desk.add_attachment",
+    "desk.view_event",
+    "desk.view_queue",
+    "accounts.view_team",
+)
+LEAD_CASES = (
+    "desk.assign_case",
+    "desk.view_all_queues",
+    "accounts.view_user",
+    "customers.change_customer",
+    "customers.add_customer",
+    "customers.add_identity",
+    "customers.change_identity",
+)
+MANAGE_DESK = (
+    "desk.add_queue",
+    "desk.change_queue",
+    "accounts.add_team",
+    "accounts.change_team",
+    "customers.add_organisation",
+    "customers.change_organisation",
+    "customers.add_product",
+    "customers.change_product",
+    "customers.add_purchase",
+    "customers.change_purchase",
+    "customers.add_ownedproduct",
+    "customers.change_ownedproduct",
+)
+
+ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
+    Role.AGENT: READ_CUSTOMERS + WORK_CASES,
+    Role.TEAM_LEAD: READ_CUSTOMERS + WORK_CASES + LEAD_CASES,
+    Role.MANAGER: READ_CUSTOMERS + WORK_CASES + LEAD_CASES + MANAGE_DESK,
+}
+
+# Roles that may open the Django admin; the admin role is granted every permission.
+STAFF_ROLES = frozenset({Role.MANAGER, Role.ADMIN})

@@ -1,0 +1,1 @@
+"""Shared building blocks: number sequences, the page shell, language switching."""

@@ -1,0 +1,1 @@
+"""Organisations, customers and their channel identities, products, purchases."""

@@ -1,0 +1,1 @@
+"""The realistic data generator behind `loyaldesk demo` and the benchmarks."""

@@ -1,0 +1,1 @@
+"""Cases, their messages and attachments, queues, and the event log."""

@@ -1,0 +1,264 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from loyaldesk.customers.models import ChannelChoice, Customer
+from loyaldesk.desk.lifecycle import CLOCK, Clock, Status
+
+
+class CaseStatus(models.TextChoices):
+    NEW = Status.NEW.value, _("New")
+    OPEN = Status.OPEN.value, _("Open")
+    PENDING_CUSTOMER = Status.PENDING_CUSTOMER.value, _("Pending customer")
+    PENDING_INTERNAL = Status.PENDING_INTERNAL.value, _("Pending internal")
+    RESOLVED = Status.RESOLVED.value, _("Resolved")
+    CLOSED = Status.CLOSED.value, _("Closed")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class MessageKind(models.TextChoices):
+    INBOUND = "inbound", _("From the customer")
+    OUTBOUND = "outbound", _("To the customer")
+    NOTE = "note", _("Internal note")
+
+
+class ActorKind(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    CUSTOMER = "customer", _("Customer")
+    SYSTEM = "system", _("System")
+
+
+class Queue(models.Model):
+    """Where new cases wait to be worked, owned by a team."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="queues",
+    )
+    description = models.TextField(_("description"), blank=True)
+    is_default = models.BooleanField(_("default queue"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("queue")
+        verbose_name_plural = _("queues")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="one_default_queue"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Case(models.Model):
+    """One customer need, from first contact to resolution."""
+
+    number = models.PositiveBigIntegerField(_("number"), unique=True, editable=False)
+    subject = models.CharField(_("subject"), max_length=255)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.NEW
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    category = models.CharField(_("category"), max_length=60, blank=True, db_index=True)
+    origin_channel = models.CharField(
+        _("channel of origin"), max_length=20, choices=ChannelChoice.choices
+    )
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="cases"
+    )
+    queue = models.ForeignKey(
+        Queue, verbose_name=_("queue"), on_delete=models.PROTECT, related_name="cases"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    repeat_of = models.ForeignKey(
+        "self",
+        verbose_name=_("repeat of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="repeats",
+        help_text=_("An earlier case about the same problem."),
+    )
+    opened_at = models.DateTimeField(_("opened"), db_index=True)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("last activity"), db_index=True)
+    reopen_count = models.PositiveIntegerField(_("times reopened"), default=0)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        permissions = [
+            ("assign_case", _("Can assign cases to agents")),
+            ("view_all_queues", _("Can see the cases of every queue")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "queue"]),
+            models.Index(fields=["assignee", "status"]),
+            models.Index(fields=["customer", "opened_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        return f"{settings.CASE_REFERENCE_PREFIX}{self.number}"
+
+    @property
+    def clock(self) -> Clock:
+        return CLOCK[Status(self.status)]
+
+
+class Message(models.Model):
+    """One entry in a case's thread: from the customer, to the customer, or an internal note."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("kind"), max_length=10, choices=MessageKind.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=ChannelChoice.choices)
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    author_customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    sender_address = models.CharField(_("sender address"), max_length=254, blank=True)
+    text = models.TextField(_("text"))
+    html = models.TextField(_("sanitized HTML"), blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    external_id = models.CharField(
+        _("external id"), max_length=255, blank=True, help_text=_("E.g. the email Message-ID.")
+    )
+    raw_source = models.FileField(_("raw source"), upload_to="raw/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(_("sent or received"), db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id"],
+                condition=~Q(external_id=""),
+                name="one_message_per_external_id",
+            ),
+            models.CheckConstraint(
+                condition=~(Q(author_user__isnull=False) & Q(author_customer__isnull=False)),
+                name="one_author_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Attachment(models.Model):
+    """A file that came with or was sent in a message."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=127)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class EventIsAppendOnly(RuntimeError):
+    """Raised on any attempt to change or delete a recorded event."""
+
+
+class Event(models.Model):
+    """An append-only record of one change to a case or a customer: who, when, what."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    actor_kind = models.CharField(_("actor kind"), max_length=10, choices=ActorKind.choices)
+    kind = models.CharField(_("kind"), max_length=60, db_index=True)
+    at = models.DateTimeField(_("at"), db_index=True)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [
+            models.Index(fields=["case", "at"]),
+            models.Index(fields=["customer", "at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(case__isnull=False) | Q(customer__isnull=False),
+                name="event_has_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise EventIsAppendOnly("events cannot be changed once recorded")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise EventIsAppendOnly("events cannot be deleted")

@@ -1,0 +1,344 @@
+"""Operations that change cases: each runs in one transaction and records its events."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from loyaldesk.accounts.models import User
+from loyaldesk.core.services import reserve_numbers
+from loyaldesk.customers.models import Customer
+from loyaldesk.desk.events import record_event
+from loyaldesk.desk.html import sanitize_html
+from loyaldesk.desk.lifecycle import (
+    Status,
+    check_transition,
+    is_reopen,
+    status_on_customer_message,
+)
+from loyaldesk.desk.models import Case, Message, MessageKind, Priority, Queue
+
+CASE_SEQUENCE = "case"
+EDITABLE_DETAILS = frozenset({"subject", "priority", "category", "queue"})
+
+
+class CaseIsClosed(ValueError):
+    """A closed case takes no new messages: a new contact opens a follow-up case."""
+
+
+class NoDefaultQueue(LookupError):
+    """No queue was given and no queue is marked as the default."""
+
+
+def default_queue() -> Queue:
+    """The queue that takes cases nobody routed elsewhere."""
+    queue = Queue.objects.filter(is_default=True, is_active=True).first()
+    if queue is None:
+        raise NoDefaultQueue("mark one active queue as the default queue")
+    return queue
+
+
+def _locked(case: Case) -> Case:
+    case.refresh_from_db(from_queryset=Case.objects.select_for_update())
+    return case
+
+
+def _add_message(
+    case: Case,
+    *,
+    kind: MessageKind,
+    channel: str,
+    text: str,
+    at: datetime,
+    html: str = "",
+    author_user: User | None = None,
+    author_customer: Customer | None = None,
+    sender_address: str = "",
+    external_id: str = "",
+    raw_source: bytes | None = None,
+) -> Message:
+    message = Message(
+        case=case,
+        kind=kind,
+        channel=channel,
+        text=text,
+        html=sanitize_html(html),
+        language=case.language,
+        author_user=author_user,
+        author_customer=author_customer,
+        sender_address=sender_address,
+        external_id=external_id,
+        created_at=at,
+    )
+    if raw_source is not None:
+        message.raw_source.save(
+            f"{case.number}-{int(at.timestamp())}.raw", ContentFile(raw_source), save=False
+        )
+    message.save()
+    record_event(
+        "message.added",
+        case=case,
+        actor=author_user,
+        by_customer=author_customer is not None,
+        at=at,
+        after={"message": message.pk, "kind": kind, "channel": channel},
+    )
+    case.updated_at = max(case.updated_at, at)
+    return message
+
+
+def _move(
+    case: Case, target: Status, *, actor: User | None, at: datetime, by_customer: bool = False
+) -> None:
+    current = Status(case.status)
+    check_transition(current, target)
+    reopened = is_reopen(current, target)
+    case.status = target
+    if target is Status.RESOLVED:
+        case.resolved_at = at
+    elif target is Status.CLOSED:
+        case.closed_at = at
+    elif reopened:
+        case.reopen_count += 1
+        case.resolved_at = None
+    case.updated_at = max(case.updated_at, at)
+    record_event(
+        "case.reopened" if reopened else "case.status_changed",
+        case=case,
+        actor=actor,
+        by_customer=by_customer,
+        at=at,
+        before={"status": current},
+        after={"status": target},
+    )
+
+
+@transaction.atomic
+def open_case(
+    *,
+    customer: Customer,
+    subject: str,
+    text: str,
+    channel: str,
+    queue: Queue | None = None,
+    priority: str = Priority.NORMAL,
+    category: str = "",
+    html: str = "",
+    sender_address: str = "",
+    external_id: str = "",
+    raw_source: bytes | None = None,
+    logged_by: User | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """Open a case from a customer's first message (logged by an agent for calls and letters)."""
+    at = at or timezone.now()
+    case = Case.objects.create(
+        number=reserve_numbers(CASE_SEQUENCE)[0],
+        subject=subject.strip()[:255] or text.strip()[:80],
+        status=Status.NEW,
+        priority=priority,
+        category=category,
+        origin_channel=channel,
+        language=customer.preferred_language,
+        customer=customer,
+        queue=queue or default_queue(),
+        opened_at=at,
+        updated_at=at,
+    )
+    record_event(
+        "case.opened",
+        case=case,
+        actor=logged_by,
+        by_customer=logged_by is None,
+        at=at,
+        after={
+            "number": case.number,
+            "subject": case.subject,
+            "status": case.status,
+            "priority": case.priority,
+            "category": case.category,
+            "queue": case.queue_id,
+            "channel": channel,
+        },
+    )
+    _add_message(
+        case,
+        kind=MessageKind.INBOUND,
+        channel=channel,
+        text=text,
+        html=html,
+        at=at,
+        author_customer=customer,
+        sender_address=sender_address,
+        external_id=external_id,
+        raw_source=raw_source,
+    )
+    case.save()
+    return case
+
+
+@transaction.atomic
+def add_customer_message(
+    case: Case,
+    *,
+    text: str,
+    channel: str,
+    html: str = "",
+    sender_address: str = "",
+    external_id: str = "",
+    raw_source: bytes | None = None,
+    at: datetime | None = None,
+) -> Message:
+    """Add the customer's new message; it reopens a resolved case and wakes a pending one."""
+    at = at or timezone.now()
+    case = _locked(case)
+    if case.status == Status.CLOSED:
+        raise CaseIsClosed(f"case {case.reference} is closed")
+    message = _add_message(
+        case,
+        kind=MessageKind.INBOUND,
+        channel=channel,
+        text=text,
+        html=html,
+        at=at,
+        author_customer=case.customer,
+        sender_address=sender_address,
+        external_id=external_id,
+        raw_source=raw_source,
+    )
+    target = status_on_customer_message(case.status)
+    if target is not None:
+        _move(case, target, actor=None, by_customer=True, at=at)
+    case.save()
+    return message
+
+
+@transaction.atomic
+def reply_to_customer(
+    case: Case,
+    *,
+    agent: User,
+    text: str,
+    html: str = "",
+    channel: str | None = None,
+    then: Status | None = Status.PENDING_CUSTOMER,
+    at: datetime | None = None,
+) -> Message:
+    """Send the customer a reply; the first one stamps the first response time."""
+    at = at or timezone.now()
+    case = _locked(case)
+    if case.status == Status.CLOSED:
+        raise CaseIsClosed(f"case {case.reference} is closed")
+    message = _add_message(
+        case,
+        kind=MessageKind.OUTBOUND,
+        channel=channel or case.origin_channel,
+        text=text,
+        html=html,
+        at=at,
+        author_user=agent,
+    )
+    if case.first_response_at is None:
+        case.first_response_at = at
+    if then is not None and Status(case.status) is not then:
+        _move(case, then, actor=agent, at=at)
+    case.save()
+    return message
+
+
+@transaction.atomic
+def add_internal_note(case: Case, *, agent: User, text: str, at: datetime | None = None) -> Message:
+    """Add a note only staff can see."""
+    at = at or timezone.now()
+    case = _locked(case)
+    message = _add_message(
+        case, kind=MessageKind.NOTE, channel="api", text=text, at=at, author_user=agent
+    )
+    case.save()
+    return message
+
+
+@transaction.atomic
+def change_status(
+    case: Case, target: Status | str, *, actor: User | None = None, at: datetime | None = None
+) -> Case:
+    """Move a case to another status, as the lifecycle allows."""
+    at = at or timezone.now()
+    case = _locked(case)
+    _move(case, Status(target), actor=actor, at=at)
+    case.save()
+    return case
+
+
+@transaction.atomic
+def assign_case(
+    case: Case, assignee: User | None, *, actor: User | None = None, at: datetime | None = None
+) -> Case:
+    """Give a case to an agent, or take it back to the queue with None."""
+    at = at or timezone.now()
+    case = _locked(case)
+    if case.assignee_id == (assignee.pk if assignee else None):
+        return case
+    before = {"assignee": case.assignee_id}
+    case.assignee = assignee
+    case.updated_at = max(case.updated_at, at)
+    if case.status == Status.NEW and assignee is not None:
+        _move(case, Status.OPEN, actor=actor, at=at)
+    record_event(
+        "case.assigned",
+        case=case,
+        actor=actor,
+        at=at,
+        before=before,
+        after={"assignee": case.assignee_id},
+    )
+    case.save()
+    return case
+
+
+def _detail_value(value: Any) -> Any:
+    return value.pk if isinstance(value, Queue) else value
+
+
+@transaction.atomic
+def change_case_details(
+    case: Case, *, actor: User | None = None, at: datetime | None = None, **changes: Any
+) -> Case:
+    """Change subject, priority, category or queue; one event lists what changed."""
+    unknown = set(changes) - EDITABLE_DETAILS
+    if unknown:
+        raise ValueError(f"cannot change {sorted(unknown)} here")
+    at = at or timezone.now()
+    case = _locked(case)
+    before, after = {}, {}
+    for field, value in changes.items():
+        current = getattr(case, field)
+        if _detail_value(current) != _detail_value(value):
+            before[field], after[field] = _detail_value(current), _detail_value(value)
+            setattr(case, field, value)
+    if not after:
+        return case
+    case.full_clean(exclude=["number", "customer", "assignee", "repeat_of"])
+    case.updated_at = max(case.updated_at, at)
+    record_event("case.updated", case=case, actor=actor, at=at, before=before, after=after)
+    case.save()
+    return case
+
+
+def close_resolved_cases(*, older_than: timedelta, now: datetime | None = None) -> int:
+    """Close cases resolved longer ago than `older_than`; returns how many were closed."""
+    now = now or timezone.now()
+    due = Case.objects.filter(status=Status.RESOLVED, resolved_at__lte=now - older_than)
+    closed = 0
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            case = Case.objects.select_for_update().get(pk=pk)
+            if case.status == Status.RESOLVED:
+                _move(case, Status.CLOSED, actor=None, at=now)
+                case.save()
+                closed += 1
+    return closed

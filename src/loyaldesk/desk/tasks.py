@@ -1,0 +1,15 @@
+"""Periodic desk jobs run by the Huey worker."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from loyaldesk.desk.services import close_resolved_cases
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def close_resolved_cases_task() -> int:
+    """Close cases that stayed resolved, without a customer reply, past the configured delay."""
+    return close_resolved_cases(older_than=timedelta(days=settings.AUTO_CLOSE_RESOLVED_AFTER_DAYS))

@@ -1,0 +1,66 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from loyaldesk.accounts.roles import Role
+from loyaldesk.accounts.services import create_staff_user
+from loyaldesk.customers.services import create_customer
+from loyaldesk.desk.models import Queue
+from loyaldesk.desk.services import open_case
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    """The test client speaks plain HTTP; production settings would redirect it to HTTPS."""
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture
+def queue(db):
+    return Queue.objects.create(name="General", slug="general", is_default=True)
+
+
+@pytest.fixture
+def customer(db):
+    return create_customer(
+        first_name="Chiara",
+        last_name="Rossi",
+        preferred_language="it",
+        emails=["Chiara.Rossi@example.it"],
+        phones=["+39 02 1234 5678"],
+    )
+
+
+@pytest.fixture
+def agent(db):
+    return create_staff_user("agent1", "a-long-pass-phrase", Role.AGENT, first_name="Paul")
+
+
+@pytest.fixture
+def lead(db):
+    return create_staff_user("lead1", "a-long-pass-phrase", Role.TEAM_LEAD, first_name="Ada")
+
+
+@pytest.fixture
+def manager(db):
+    return create_staff_user("manager1", "a-long-pass-phrase", Role.MANAGER)
+
+
+@pytest.fixture
+def admin_user(db):
+    return create_staff_user("admin1", "a-long-pass-phrase", Role.ADMIN)
+
+
+@pytest.fixture
+def case(customer, queue):
+    return open_case(
+        customer=customer,
+        subject="Aspirapolvere rotto",
+        text="Il mio aspirapolvere non si accende più.",
+        channel="email",
+        sender_address="chiara.rossi@example.it",
+        external_id="<abc@example.it>",
+        at=T0,
+    )
