@@ -6,6 +6,7 @@ import argparse
 import os
 import signal
 import sys
+from datetime import UTC, datetime
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -36,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--customers", type=int, default=2000, help="customers to generate")
     demo.add_argument("--years", type=float, default=2.0, help="years of history (default 2)")
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    demo.add_argument(
+        "--end",
+        type=_utc_date,
+        default=None,
+        help="last day of the history, YYYY-MM-DD (default: now); fixes the data for a seed",
+    )
     demo.add_argument("--no-serve", action="store_true", help="prepare the data only")
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_listen_options(demo)
@@ -43,6 +50,13 @@ def _parser() -> argparse.ArgumentParser:
     manage = commands.add_parser("manage", help="run a Django management command", add_help=False)
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return parser
+
+
+def _utc_date(text: str) -> datetime:
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from error
 
 
 def _add_listen_options(parser: argparse.ArgumentParser) -> None:
@@ -60,8 +74,10 @@ def _serve(host: str, port: int, threads: int) -> None:
 
 
 def _start_worker_in_background():
+    from django.utils.module_loading import autodiscover_modules
     from huey.contrib.djhuey import HUEY
 
+    autodiscover_modules("tasks")
     consumer = HUEY.create_consumer(workers=1, worker_type="thread", periodic=True)
     consumer.start()
     # The consumer claims SIGINT/SIGTERM for its own loop; the web server owns this process.
@@ -80,6 +96,7 @@ def _demo(options: argparse.Namespace) -> None:
         customers=options.customers,
         years=options.years,
         seed=options.seed,
+        end=options.end,
         progress=not options.quiet,
     )
     print(summary.describe(), flush=True)

@@ -83,7 +83,11 @@ class Case(models.Model):
     )
     language = models.CharField(_("language"), max_length=8, blank=True)
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="cases"
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
     )
     queue = models.ForeignKey(
         Queue, verbose_name=_("queue"), on_delete=models.PROTECT, related_name="cases"
@@ -141,7 +145,9 @@ class Case(models.Model):
 class Message(models.Model):
     """One entry in a case's thread: from the customer, to the customer, or an internal note."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="messages", db_index=False
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=MessageKind.choices)
     channel = models.CharField(_("channel"), max_length=20, choices=ChannelChoice.choices)
     author_user = models.ForeignKey(
@@ -168,7 +174,7 @@ class Message(models.Model):
         _("external id"), max_length=255, blank=True, help_text=_("E.g. the email Message-ID.")
     )
     raw_source = models.FileField(_("raw source"), upload_to="raw/%Y/%m/", blank=True)
-    created_at = models.DateTimeField(_("sent or received"), db_index=True)
+    created_at = models.DateTimeField(_("sent or received"))
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -218,10 +224,20 @@ class Event(models.Model):
     """An append-only record of one change to a case or a customer: who, when, what."""
 
     case = models.ForeignKey(
-        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        db_index=False,
     )
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+        Customer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        db_index=False,
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -232,7 +248,7 @@ class Event(models.Model):
         related_name="events",
     )
     actor_kind = models.CharField(_("actor kind"), max_length=10, choices=ActorKind.choices)
-    kind = models.CharField(_("kind"), max_length=60, db_index=True)
+    kind = models.CharField(_("kind"), max_length=60)
     at = models.DateTimeField(_("at"), db_index=True)
     before = models.JSONField(_("before"), default=dict, blank=True)
     after = models.JSONField(_("after"), default=dict, blank=True)
@@ -244,6 +260,7 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["case", "at"]),
             models.Index(fields=["customer", "at"]),
+            models.Index(fields=["kind", "at"]),
         ]
         constraints = [
             models.CheckConstraint(

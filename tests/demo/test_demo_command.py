@@ -1,0 +1,168 @@
+"""`loyaldesk demo` end to end, as a user runs it: in a fresh data directory, on SQLite."""
+
+import hashlib
+import http.cookiejar
+import json
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+DEMO = [sys.executable, "-m", "loyaldesk", "demo", "--quiet", "--end", "2026-11-01"]
+GENERATED_TABLES = {
+    "customers_customer": "id, first_name, last_name, preferred_language, segment, city",
+    "customers_identity": "channel, address",
+    "customers_purchase": "order_number, purchased_at, amount",
+    "desk_case": "number, subject, status, priority, category, opened_at, first_response_at",
+    "desk_message": "case_id, kind, channel, text, created_at",
+    "desk_event": "case_id, customer_id, actor_id, kind, at, before, after",
+    "accounts_user": "username, first_name, last_name",
+}
+
+
+def demo_env(data_dir):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LOYALDESK_", "DATABASE"))}
+    env["LOYALDESK_DATA_DIR"] = str(data_dir)
+    return env
+
+
+def run_demo(data_dir, *args):
+    return subprocess.run(
+        [*DEMO, "--no-serve", *args],
+        env=demo_env(data_dir),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+
+
+def digest(database):
+    connection = sqlite3.connect(database)
+    result = hashlib.sha256()
+    for table, columns in GENERATED_TABLES.items():
+        for row in connection.execute(f"SELECT {columns} FROM {table} ORDER BY id"):
+            result.update(repr(row).encode())
+    return result.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("demo")
+    first = run_demo(data_dir, "--customers", "300", "--seed", "4")
+    assert "Generated the demo data" in first.stdout
+    return data_dir
+
+
+def test_demo_prepares_a_data_directory(demo_dir):
+    assert (demo_dir / "loyaldesk.sqlite3").exists()
+    assert (demo_dir / "secret_key").exists()
+    manifest = json.loads((demo_dir / "demo-manifest.json").read_text())
+    assert manifest["parameters"]["customers"] == 300
+    assert manifest["parameters"]["loyalty"]["churn_multiplier_unresolved"] == 2.5
+    truth = (demo_dir / "demo-truth.csv").read_text().splitlines()
+    assert truth[0].startswith("customer_id,")
+    assert len(truth) == 301
+    credentials = demo_dir / "demo-credentials.json"
+    assert credentials.stat().st_mode & 0o777 == 0o600
+    assert set(json.loads(credentials.read_text())) == {"admin", "manager", "lead", "agent"}
+    database = sqlite3.connect(demo_dir / "loyaldesk.sqlite3")
+    assert database.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    cases = database.execute("SELECT count(*) FROM desk_case").fetchone()[0]
+    assert cases == manifest["counts"]["cases"] > 200
+    languages = {row[0] for row in database.execute("SELECT language FROM desk_case")}
+    assert languages == {"en", "fr", "it"}
+
+
+def test_rerunning_reuses_the_data(demo_dir):
+    before = digest(demo_dir / "loyaldesk.sqlite3")
+    logins = json.loads((demo_dir / "demo-credentials.json").read_text())
+    again = run_demo(demo_dir, "--customers", "300", "--seed", "4")
+    assert "Reused the demo data" in again.stdout
+    assert digest(demo_dir / "loyaldesk.sqlite3") == before
+    assert json.loads((demo_dir / "demo-credentials.json").read_text()) == logins
+    for username, password in logins.items():
+        assert f"{username:<8} {password}" in again.stdout
+
+
+def test_same_seed_gives_the_same_data(demo_dir, tmp_path):
+    run_demo(tmp_path / "same", "--customers", "300", "--seed", "4")
+    run_demo(tmp_path / "other", "--customers", "300", "--seed", "5")
+    reference = digest(demo_dir / "loyaldesk.sqlite3")
+    assert digest(tmp_path / "same" / "loyaldesk.sqlite3") == reference
+    assert digest(tmp_path / "other" / "loyaldesk.sqlite3") != reference
+
+
+def test_bad_arguments_are_refused_clearly(tmp_path):
+    result = subprocess.run(
+        [*DEMO[:-2], "--no-serve", "--end", "yesterday"],
+        env=demo_env(tmp_path),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "not a date" in result.stderr
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(port, process, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(process.stdout.read())
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise AssertionError("the demo server did not start")
+
+
+def test_demo_serves_the_desk_and_runs_the_worker(demo_dir):
+    port = free_port()
+    process = subprocess.Popen(
+        [*DEMO, "--port", str(port)],
+        env=demo_env(demo_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        wait_for(port, process)
+        base = f"http://127.0.0.1:{port}"
+        jar = http.cookiejar.CookieJar()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        login_page = browser.open(f"{base}/login/").read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page).group(1)
+        password = json.loads((demo_dir / "demo-credentials.json").read_text())["lead"]
+        form = {"csrfmiddlewaretoken": token, "username": "lead", "password": password}
+        request = urllib.request.Request(
+            f"{base}/login/",
+            data=urllib.parse.urlencode(form).encode(),
+            headers={"Referer": f"{base}/login/"},
+        )
+        landing = browser.open(request)
+        assert landing.url == f"{base}/cases/"
+        page = browser.open(f"{base}/cases/?status=").read().decode()
+        assert re.search(r'href="/cases/\d+/"', page)
+        number = re.search(r'href="/cases/(\d+)/"', page).group(1)
+        detail = browser.open(f"{base}/cases/{number}/").read().decode()
+        assert "case.opened" in detail
+        static = browser.open(f"{base}/static/loyaldesk/vendor/htmx.min.js")
+        assert static.status == 200
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    assert "Huey consumer started" in output
+    assert "close_resolved_cases_task" in output
