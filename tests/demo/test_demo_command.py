@@ -81,6 +81,26 @@ def test_demo_prepares_a_data_directory(demo_dir):
     assert languages == {"en", "fr", "it"}
 
 
+def test_the_fast_load_leaves_every_index_and_constraint_in_place(demo_dir, tmp_path):
+    migrated_only = tmp_path / "empty"
+    subprocess.run(
+        [sys.executable, "-m", "loyaldesk", "manage", "migrate", "--verbosity", "0"],
+        env=demo_env(migrated_only),
+        check=True,
+        timeout=120,
+    )
+
+    def schema(path):
+        database = sqlite3.connect(path / "loyaldesk.sqlite3")
+        query = "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        return set(database.execute(query))
+
+    assert schema(demo_dir) == schema(migrated_only)
+    database = sqlite3.connect(demo_dir / "loyaldesk.sqlite3")
+    assert database.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert database.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
 def test_rerunning_reuses_the_data(demo_dir):
     before = digest(demo_dir / "loyaldesk.sqlite3")
     logins = json.loads((demo_dir / "demo-credentials.json").read_text())

@@ -8,18 +8,15 @@ events are the ones the desk's services would have recorded for the same steps.
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter
-from dataclasses import dataclass, field
+from contextlib import nullcontext
+from dataclasses import dataclass
+from itertools import count
 from random import Random
 
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from tqdm import tqdm
 
-from loyaldesk.accounts.models import Team, User
-from loyaldesk.accounts.roles import Role
 from loyaldesk.core.services import reserve_numbers
 from loyaldesk.customers.models import (
     Customer,
@@ -27,61 +24,55 @@ from loyaldesk.customers.models import (
     Membership,
     Organisation,
     OwnedProduct,
-    Product,
     Purchase,
     PurchaseItem,
 )
-from loyaldesk.demo.catalogue import COMPANY, COUNTRY, QUEUES, DemoProduct, products
-from loyaldesk.demo.formatting import long_date, money
+from loyaldesk.demo.case_history import CaseHistoryWriter
+from loyaldesk.demo.catalogue import COUNTRY
 from loyaldesk.demo.parameters import DAY, YEAR, GeneratorParameters
-from loyaldesk.demo.people import NamePool, ascii_slug, email_address, name_pools, phone_number
-from loyaldesk.demo.simulation import CasePlan, CustomerLife, Simulation, Step
+from loyaldesk.demo.people import ascii_slug, email_address, name_pools, phone_number
+from loyaldesk.demo.simulation import CasePlan, CustomerLife, Simulation
 from loyaldesk.demo.stamps import day, stamp
 from loyaldesk.demo.texts import TextComposer
-from loyaldesk.demo.writer import WRITE_ORDER, check_columns, next_ids, reset_sequences, write_rows
-from loyaldesk.desk.lifecycle import Status, check_transition, is_reopen
-from loyaldesk.desk.models import Case, Event, Message, Queue
+from loyaldesk.demo.world import build_world, serial_number
+from loyaldesk.demo.writer import (
+    WRITE_ORDER,
+    BackgroundWriter,
+    check_columns,
+    drop_secondary_indexes,
+    is_fresh_sqlite_load,
+    load_journal,
+    next_ids,
+    reset_sequences,
+)
+from loyaldesk.desk.models import Case, Event, Message
 from loyaldesk.desk.services import CASE_SEQUENCE
 
 CHUNK = 5_000
 SQLITE_CACHE_KIB = 512 * 1024
-# The demo's team lead and agent logins are real members of the General team, with cases.
-DEMO_USERNAMES = {("general", 0): "lead", ("general", 1): "agent"}
-QUEUE_STAFF_SHARE = {"general": 0.25, "orders": 0.3, "repairs": 0.3, "billing": 0.15}
-CUSTOMERS_PER_AGENT = 120
-MIN_AGENTS, MAX_AGENTS = 8, 300
-OUTBOUND = frozenset({Step.ASK, Step.ANSWER, Step.ANSWER_AND_RESOLVE})
-INBOUND_LATER = frozenset({Step.CHASER, Step.CUSTOMER_REPLY, Step.THANKS, Step.REOPEN})
+CUSTOMER_TABLES = (
+    Organisation, Customer, Membership, Identity, Purchase, PurchaseItem, OwnedProduct,
+)  # fmt: skip
+CASE_TABLES = (Case, Message, Event)
 
 
-@dataclass
-class World:
-    """The fixed part of the demo company: products, queues, teams and agents."""
-
-    products: tuple[DemoProduct, ...]
-    product_ids: list[int]
-    queue_ids: dict[str, int]
-    agents_by_queue: dict[str, list[int]]
-    agent_first_names: dict[int, str]
-    leads: dict[str, int]
-
-
-@dataclass
 class Rows:
     """Rows waiting to be written, per model, in COLUMNS order."""
 
-    tables: dict[type, list[tuple]] = field(default_factory=dict)
+    def __init__(self, writer: BackgroundWriter) -> None:
+        self.writer = writer
+        self.tables: dict[type, list[tuple]] = {model: [] for model in WRITE_ORDER}
+        self.written: Counter[type] = Counter()
 
     def add(self, model: type, row: tuple) -> None:
-        self.tables.setdefault(model, []).append(row)
+        self.tables[model].append(row)
 
-    def flush(self) -> int:
-        written = 0
-        for model in WRITE_ORDER:
-            rows = self.tables.pop(model, [])
-            write_rows(model, rows)
-            written += len(rows)
-        return written
+    def flush(self) -> None:
+        """Hand the waiting rows to the writer and start a new batch."""
+        batch = {model: rows for model, rows in self.tables.items() if rows}
+        self.written.update({model: len(rows) for model, rows in batch.items()})
+        self.writer.submit(batch)
+        self.tables = {model: [] for model in WRITE_ORDER}
 
 
 @dataclass
@@ -115,72 +106,6 @@ TRUTH_COLUMNS = (
 )
 
 
-def build_world(parameters: GeneratorParameters, pools: dict[str, NamePool]) -> World:
-    """Create products, queues, one team per queue and enough agents for the customer base."""
-    rng = Random(parameters.seed + 3)
-    catalogue = products()
-    product_ids = []
-    for item in catalogue:
-        product, _ = Product.objects.get_or_create(
-            sku=item.sku,
-            defaults={
-                "name": item.name,
-                "category": item.kind.key,
-                "warranty_months": item.kind.warranty_months,
-                "list_price": f"{item.price:.2f}",
-            },
-        )
-        product_ids.append(product.pk)
-    total_agents = min(max(parameters.customers // CUSTOMERS_PER_AGENT, MIN_AGENTS), MAX_AGENTS)
-    agent_group = Group.objects.get(name=Role.AGENT.value)
-    lead_group = Group.objects.get(name=Role.TEAM_LEAD.value)
-    unusable = make_password(None)
-    world = World(catalogue, product_ids, {}, {}, {}, {})
-    for key, (name, description) in QUEUES.items():
-        team, _ = Team.objects.get_or_create(name=f"{name} team")
-        queue, _ = Queue.objects.get_or_create(
-            slug=key,
-            defaults={
-                "name": name,
-                "description": description,
-                "team": team,
-                "is_default": key == "general",
-            },
-        )
-        world.queue_ids[key] = queue.pk
-        staff = []
-        for number in range(max(2, round(total_agents * QUEUE_STAFF_SHARE[key]))):
-            language = rng.choice(("fr", "it", "en"))
-            pool = pools[language]
-            first, last = rng.choice(pool.first_names), rng.choice(pool.last_names)
-            username = DEMO_USERNAMES.get((key, number), f"{key}.{ascii_slug(first)}{number}")
-            staff.append(
-                User(
-                    username=username,
-                    first_name=first,
-                    last_name=last,
-                    email=f"{username}@{ascii_slug(COMPANY)}.example",
-                    preferred_language=language,
-                    password=unusable,
-                )
-            )
-        staff = User.objects.bulk_create(staff)
-        lead, agents = staff[0], staff[1:]
-        agent_group.user_set.add(*agents)
-        lead_group.user_set.add(lead)
-        team.lead = lead
-        team.save(update_fields=["lead"])
-        team.members.add(*staff)
-        world.leads[key] = lead.pk
-        world.agents_by_queue[key] = [agent.pk for agent in agents]
-        world.agent_first_names.update({user.pk: user.first_name for user in staff})
-    return world
-
-
-def serial_number(product: DemoProduct, moment: float, position: int) -> str:
-    return f"{product.sku.replace('-', '')}{int(moment) % 100_000_000:08d}{position}"
-
-
 class Generator:
     """Turns simulated lives into rows; keeps the id counters and the customers' contact data."""
 
@@ -198,16 +123,17 @@ class Generator:
         )
         self.rng = Random(parameters.seed + 2)
         self.texts = TextComposer(Random(parameters.seed + 4))
-        self.ids = next_ids()
-        self.customer_base = self.ids[Customer]
+        first_ids = next_ids()
+        self.customer_base = first_ids[Customer]
+        self.next_id = {model: count(first).__next__ for model, first in first_ids.items()}
         self.names: list[tuple[str, str, str, str]] = []
         self.organisations: dict[str, list[int]] = {}
-        self.counts: Counter[str] = Counter()
+        self.cases = CaseHistoryWriter(
+            self.world, self.texts, self.names, self.customer_base, self.next_id, end
+        )
 
     def _next(self, model: type) -> int:
-        value = self.ids[model]
-        self.ids[model] = value + 1
-        return value
+        return self.next_id[model]()
 
     # -- customers -----------------------------------------------------------------------
 
@@ -274,200 +200,83 @@ class Generator:
                                     purchase_id, serial_number(product, moment, position),
                                     bought_on, warranty_end))  # fmt: skip
 
-    # -- cases ---------------------------------------------------------------------------
-
-    def add_case(self, plan: CasePlan, case_id: int, number: int, rows: Rows) -> None:
-        """Write one case as the desk's services would have recorded its steps up to the end."""
-        first, last, email, language = self.names[plan.customer]
-        customer_id = self.customer_base + plan.customer
-        product = self.world.products[plan.product]
-        agent = plan.agent
-        reference = f"#{number}"
-        values = {
-            "customer_name": f"{first} {last}",
-            "first_name": first,
-            "agent_name": self.world.agent_first_names[agent],
-            "product": product.noun(language),
-            "order": plan.order,
-            "serial": serial_number(product, plan.purchased, 0),
-            "days": max(1, int((plan.opened - plan.purchased) / DAY)),
-            "date": long_date(plan.purchased, language),
-            "amount": money(product.price, language),
-            "case_ref": reference,
-            "company": COMPANY,
-        }
-        texts = self.texts
-        subject = texts.subject(language, plan.topic, values)[:255]
-        queue_id = self.world.queue_ids[plan.queue]
-        status = Status.NEW
-        first_response = resolved = closed = None
-        reopen_count = 0
-        updated = plan.opened
-        sent_first = False
-        event_id = self._next
-        address = email if plan.channel != "phone" else phone_number(language, plan.customer)
-
-        def message(kind, channel, text, moment, author_user=None, by_customer=False, ext=""):
-            message_id = self._next(Message)
-            rows.add(Message, (message_id, case_id, kind, channel, author_user,
-                               customer_id if by_customer else None,
-                               address if by_customer else "", text, "", language, ext, "",
-                               stamp(moment)))  # fmt: skip
-            after = f'{{"message": {message_id}, "kind": "{kind}", "channel": "{channel}"}}'
-            actor_kind = "staff" if author_user else "customer" if by_customer else "system"
-            rows.add(Event, (event_id(Event), case_id, customer_id, author_user, actor_kind,
-                             "message.added", stamp(moment), "{}", after))  # fmt: skip
-
-        def move(target, moment, actor=None, by_customer=False):
-            nonlocal status, resolved, closed, reopen_count
-            check_transition(status, target)
-            reopened = is_reopen(status, target)
-            if target is Status.RESOLVED:
-                resolved = moment
-            elif target is Status.CLOSED:
-                closed = moment
-            elif reopened:
-                reopen_count += 1
-                resolved = None
-            actor_kind = "staff" if actor else "customer" if by_customer else "system"
-            kind = "case.reopened" if reopened else "case.status_changed"
-            rows.add(Event, (event_id(Event), case_id, customer_id, actor, actor_kind, kind,
-                             stamp(moment), f'{{"status": "{status}"}}',
-                             f'{{"status": "{target}"}}'))  # fmt: skip
-            status = target
-
-        for moment, code in plan.steps:
-            if moment > self.end:
-                break
-            updated = moment
-            if code == Step.OPEN:
-                logged_by = agent if plan.channel == "phone" else None
-                opened = json.dumps({
-                    "number": number, "subject": subject, "status": "new",
-                    "priority": plan.priority, "category": plan.topic, "queue": queue_id,
-                    "channel": plan.channel,
-                })  # fmt: skip
-                rows.add(Event, (event_id(Event), case_id, customer_id, logged_by,
-                                 "staff" if logged_by else "customer", "case.opened",
-                                 stamp(moment), "{}", opened))  # fmt: skip
-                if plan.channel == "phone":
-                    text = texts.call_summary(language, plan.topic, values)
-                elif plan.channel == "chat":
-                    text = texts.chat_message(language, plan.topic, values)
-                else:
-                    text = texts.first_message(
-                        language, plan.topic, plan.mood, values, repeat=plan.repeat_of is not None
-                    )
-                external = (
-                    f"<{number}.{case_id}@{email.split('@')[1]}>" if plan.channel == "email" else ""
-                )
-                message("inbound", plan.channel, text, moment, by_customer=True, ext=external)
-                self.counts["messages.inbound"] += 1
-            elif code == Step.ASSIGN:
-                if status is Status.NEW:
-                    move(Status.OPEN, moment, actor=agent)
-                rows.add(Event, (event_id(Event), case_id, customer_id, agent, "staff",
-                                 "case.assigned", stamp(moment), '{"assignee": null}',
-                                 f'{{"assignee": {agent}}}'))  # fmt: skip
-            elif code in OUTBOUND:
-                text = texts.agent_reply(
-                    language, plan.topic, plan.mood, values,
-                    asks=code == Step.ASK, first=not sent_first,
-                )  # fmt: skip
-                channel = "email" if plan.channel in ("fax", "portal", "web_form") else plan.channel
-                message("outbound", channel, text, moment, author_user=agent)
-                if first_response is None:
-                    first_response = moment
-                sent_first = True
-                target = (
-                    Status.RESOLVED if code == Step.ANSWER_AND_RESOLVE else Status.PENDING_CUSTOMER
-                )
-                if status is not target:
-                    move(target, moment, actor=agent)
-            elif code in INBOUND_LATER:
-                if code == Step.CHASER:
-                    values["days"] = max(2, math.ceil((moment - plan.opened) / DAY))
-                    text = texts.chaser(language, plan.mood, values)
-                elif code == Step.THANKS:
-                    text = texts.thanks(language, plan.mood, values)
-                elif code == Step.REOPEN:
-                    text = texts.still_broken(language, values)
-                else:
-                    text = texts.customer_detail(language, plan.topic, values)
-                channel = "email" if plan.channel in ("phone", "fax") else plan.channel
-                message("inbound", channel, text, moment, by_customer=True)
-                if status in (Status.PENDING_CUSTOMER, Status.RESOLVED):
-                    move(Status.OPEN, moment, by_customer=True)
-            elif code == Step.NOTE:
-                message("note", "api", texts.internal_note(language, plan.topic, values), moment,
-                        author_user=agent)  # fmt: skip
-            elif code == Step.RESOLVE:
-                move(Status.RESOLVED, moment, actor=agent)
-            elif code == Step.CLOSE:
-                move(Status.CLOSED, moment)
-        rows.add(Case, (
-            case_id, number, subject, status, plan.priority, plan.topic, plan.channel, language,
-            customer_id, queue_id, agent if status is not Status.NEW else None,
-            getattr(plan.repeat_of, "case_id", None), stamp(plan.opened),
-            stamp(first_response) if first_response else None,
-            stamp(resolved) if resolved else None, stamp(closed) if closed else None,
-            stamp(updated), reopen_count,
-        ))  # fmt: skip
-        plan.case_id = case_id
-        self.counts[f"cases.{status}"] += 1
-
 
 def generate(
     parameters: GeneratorParameters, *, start: float, end: float, progress: bool = False
 ) -> GenerationReport:
     """Generate a whole data set into the default database, atomically."""
     check_columns()
+    fresh = is_fresh_sqlite_load()
+    with load_journal() if fresh else nullcontext():
+        generator, rows, truth = _load(parameters, start, end, progress, fresh)
+    counts = {
+        "customers": parameters.customers,
+        "purchases": rows.written[Purchase],
+        "cases": rows.written[Case],
+        "messages": rows.written[Message],
+        "events": rows.written[Event],
+        "agents": sum(len(agents) for agents in generator.world.agents_by_queue.values()),
+        **dict(sorted(generator.cases.counts.items())),
+    }
+    return GenerationReport(parameters, start, end, counts, truth, _realised(truth, parameters))
+
+
+def _load(parameters, start: float, end: float, progress: bool, fresh: bool):
     # Foreign keys are checked once for the whole load rather than row by row, as loaddata does.
     with connection.constraint_checks_disabled(), transaction.atomic():
         _widen_cache()
         generator = Generator(parameters, start=start, end=end)
-        simulation = generator.simulation
-        rows = Rows()
-        generator.make_organisations(rows)
-        plans: list[CasePlan] = []
-        truth = []
-        customers = tqdm(
-            range(parameters.customers), desc="customers", unit=" customers",
-            disable=not progress, mininterval=0.5,
-        )  # fmt: skip
-        for index in customers:
-            life = simulation.new_customer(index)
-            plans.extend(simulation.live(life))
-            generator.add_customer(life, rows)
-            truth.append(_truth_row(generator.customer_base + index, life))
-            if index % CHUNK == CHUNK - 1:
-                rows.flush()
-        rows.flush()
-        plans.sort(key=lambda plan: plan.opened)
-        numbers = reserve_numbers(CASE_SEQUENCE, len(plans)) if plans else range(0)
-        bar = tqdm(
-            total=len(plans), desc="cases", unit=" cases", disable=not progress, mininterval=0.5
-        )
-        for position, (plan, number) in enumerate(zip(plans, numbers, strict=True)):
-            generator.add_case(plan, generator._next(Case), number, rows)
-            if position % CHUNK == CHUNK - 1:
-                rows.flush()
-                bar.update(CHUNK)
-        rows.flush()
-        bar.update(len(plans) % CHUNK)
-        bar.close()
+        customer_indexes = drop_secondary_indexes(CUSTOMER_TABLES) if fresh else []
+        case_indexes = drop_secondary_indexes(CASE_TABLES) if fresh else []
+        with BackgroundWriter() as writer:
+            rows = Rows(writer)
+            generator.make_organisations(rows)
+            truth, plans = _write_customers(generator, rows, progress)
+            writer.drain()
+            plans.sort(key=lambda plan: plan.opened)
+            numbers = reserve_numbers(CASE_SEQUENCE, len(plans)) if plans else range(0)
+            # The customer tables are complete: index them while the cases are being made.
+            writer.execute(customer_indexes)
+            _write_cases(generator, plans, numbers, rows, progress)
+            writer.execute(case_indexes)
+            writer.drain()
         connection.check_constraints(table_names=[model._meta.db_table for model in WRITE_ORDER])
         reset_sequences()
-    counts = {
-        "customers": parameters.customers,
-        "purchases": Purchase.objects.count(),
-        "cases": len(plans),
-        "messages": Message.objects.count(),
-        "events": Event.objects.count(),
-        "agents": sum(len(agents) for agents in generator.world.agents_by_queue.values()),
-        **dict(sorted(generator.counts.items())),
-    }
-    return GenerationReport(parameters, start, end, counts, truth, _realised(truth, parameters))
+    return generator, rows, truth
+
+
+def _write_customers(generator: Generator, rows: Rows, progress: bool):
+    """Live every customer's life; write customers and purchases, return truth rows and plans."""
+    simulation, customers = generator.simulation, generator.p.customers
+    plans: list[CasePlan] = []
+    truth = []
+    bar = tqdm(range(customers), desc="customers", unit=" customers", disable=not progress,
+               mininterval=0.5)  # fmt: skip
+    for index in bar:
+        life = simulation.new_customer(index)
+        plans.extend(simulation.live(life))
+        generator.add_customer(life, rows)
+        truth.append(_truth_row(generator.customer_base + index, life))
+        if index % CHUNK == CHUNK - 1:
+            rows.flush()
+    rows.flush()
+    return truth, plans
+
+
+def _write_cases(generator: Generator, plans: list[CasePlan], numbers, rows: Rows, progress: bool):
+    """Write the cases in the order they were opened, numbered as the desk numbers them."""
+    bar = tqdm(total=len(plans), desc="cases", unit=" cases", disable=not progress, mininterval=0.5)
+    history, next_case = generator.cases, generator.next_id[Case]
+    history.use_batch(rows.tables[Event], rows.tables[Message], rows.tables[Case])
+    for position, (plan, number) in enumerate(zip(plans, numbers, strict=True)):
+        history.write(plan, next_case(), number)
+        if position % CHUNK == CHUNK - 1:
+            rows.flush()
+            history.use_batch(rows.tables[Event], rows.tables[Message], rows.tables[Case])
+            bar.update(CHUNK)
+    rows.flush()
+    bar.update(len(plans) % CHUNK)
+    bar.close()
 
 
 def _widen_cache() -> None:

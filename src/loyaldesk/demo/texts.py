@@ -12,12 +12,14 @@ class TextComposer:
 
     def __init__(self, rng: Random) -> None:
         self.rng = rng
+        self._random = rng.random
 
     def _pick(self, language: str, key: str, sub: str | None = None) -> str:
         options = PHRASEBOOKS[language][key]
         if sub is not None:
             options = options[sub]
-        return self.rng.choice(options)
+        # Indexing by random() is several times faster than Random.choice, and as deterministic.
+        return options[int(self._random() * len(options))]
 
     def _fill(self, template: str, values: dict[str, object]) -> str:
         return template.format_map(values)
