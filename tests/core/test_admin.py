@@ -46,3 +46,13 @@ def test_agents_cannot_open_the_admin(client, agent):
     client.force_login(agent)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("model_name", ["case", "message", "event"])
+def test_case_records_cannot_be_deleted_in_admin(client, admin_user, case, model_name):
+    client.force_login(admin_user)
+    record = {"case": case, "message": case.messages.first(), "event": case.events.first()}
+    instance = record[model_name]
+    url = reverse(f"admin:desk_{model_name}_delete", args=[instance.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert type(instance).objects.filter(pk=instance.pk).exists()

@@ -22,6 +22,19 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """Read-only: cases and their records change only through the services, which log events."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class MessageInline(ReadOnlyInline):
     model = Message
     fields = ("created_at", "kind", "channel", "author_user", "author_customer", "text")
@@ -33,7 +46,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(RecordAdmin):
     """Cases change through the desk's services; the admin shows them read-only."""
 
     list_display = (
@@ -46,18 +59,9 @@ class CaseAdmin(admin.ModelAdmin):
     inlines = (MessageInline, EventInline)
     show_full_result_count = False
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(RecordAdmin):
     list_display = ("case", "kind", "channel", "created_at", "sender_address")
     list_filter = ("kind", "channel", "language")
     search_fields = ("=case__number", "external_id", "sender_address", "text")
@@ -65,32 +69,17 @@ class MessageAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(RecordAdmin):
     list_display = ("filename", "content_type", "size", "sha256", "created_at")
     list_filter = ("content_type",)
     search_fields = ("filename", "sha256", "=message__case__number")
     raw_id_fields = ("message",)
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(RecordAdmin):
     """The event log is append-only: readable here, never editable."""
 
     list_display = ("at", "kind", "case", "customer", "actor_kind", "actor")
@@ -99,12 +88,3 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
     raw_id_fields = ("case", "customer", "actor")
     show_full_result_count = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
