@@ -1,4 +1,5 @@
 import itertools
+from types import SimpleNamespace
 
 import pytest
 
@@ -8,8 +9,7 @@ from loyaldesk.desk.lifecycle import (
     Clock,
     Status,
     TransitionNotAllowed,
-    check_transition,
-    is_reopen,
+    apply_move,
     status_on_customer_message,
 )
 
@@ -33,17 +33,36 @@ EXPECTED_ALLOWED = {
 ALL_PAIRS = list(itertools.product(Status, Status))
 
 
+def a_case(status, resolved_at=None):
+    return SimpleNamespace(status=status, resolved_at=resolved_at, closed_at=None, reopen_count=0)
+
+
 @pytest.mark.parametrize(("current", "target"), sorted(EXPECTED_ALLOWED))
 def test_allowed_transitions_pass(current, target):
-    assert check_transition(current, target) is target
+    case = a_case(current)
+    assert apply_move(case, target, at=5)[0] is current
+    assert case.status is target
 
 
 @pytest.mark.parametrize(
     ("current", "target"), [pair for pair in ALL_PAIRS if pair not in EXPECTED_ALLOWED]
 )
 def test_every_other_transition_is_refused(current, target):
+    case = a_case(current)
     with pytest.raises(TransitionNotAllowed):
-        check_transition(current, target)
+        apply_move(case, target, at=5)
+    assert case == a_case(current)
+
+
+def test_moves_stamp_resolution_closing_and_reopening():
+    case = a_case("open")
+    assert apply_move(case, Status.RESOLVED, at=10) == (Status.OPEN, "case.status_changed")
+    assert case.resolved_at == 10
+    assert apply_move(case, Status.OPEN, at=20) == (Status.RESOLVED, "case.reopened")
+    assert (case.resolved_at, case.reopen_count) == (None, 1)
+    apply_move(case, Status.RESOLVED, at=30)
+    assert apply_move(case, Status.CLOSED, at=40)[1] == "case.status_changed"
+    assert (case.resolved_at, case.closed_at, case.reopen_count) == (30, 40, 1)
 
 
 def test_table_matches_the_expected_machine():
@@ -65,7 +84,11 @@ def test_clock_categories():
 
 
 def test_only_resolved_to_open_is_a_reopen():
-    reopens = [pair for pair in ALL_PAIRS if is_reopen(*pair)]
+    reopens = [
+        (current, target)
+        for current, target in sorted(EXPECTED_ALLOWED)
+        if apply_move(a_case(current), target, at=1)[1] == "case.reopened"
+    ]
     assert reopens == [(Status.RESOLVED, Status.OPEN)]
 
 
@@ -86,4 +109,4 @@ def test_customer_message_wakes_waiting_and_resolved_cases(current, expected):
 
 def test_unknown_status_is_an_error():
     with pytest.raises(ValueError, match="bogus"):
-        check_transition("bogus", Status.OPEN)
+        apply_move(a_case("bogus"), Status.OPEN, at=1)

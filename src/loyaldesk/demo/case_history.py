@@ -21,7 +21,7 @@ from loyaldesk.demo.simulation import CasePlan, Step
 from loyaldesk.demo.stamps import stamp
 from loyaldesk.demo.texts import TextComposer
 from loyaldesk.demo.world import World, serial_number
-from loyaldesk.desk.lifecycle import ALLOWED, Status, TransitionNotAllowed
+from loyaldesk.desk.lifecycle import Status, apply_move
 from loyaldesk.desk.models import Event, Message
 
 # Replies to fax, portal and web-form contacts go out by email; the customer's later messages
@@ -42,8 +42,8 @@ class CaseState:
     values: dict[str, object]
     status: Status = Status.NEW
     first_response: float | None = None
-    resolved: float | None = None
-    closed: float | None = None
+    resolved_at: float | None = None
+    closed_at: float | None = None
     reopen_count: int = 0
     updated: float = 0.0
 
@@ -138,22 +138,10 @@ class CaseHistoryWriter:
 
     def _move(self, case: CaseState, target: Status, moment: float, at: str, *,
               actor: int | None = None, by_customer: bool = False) -> None:  # fmt: skip
-        current = case.status
-        if target not in ALLOWED[current]:
-            raise TransitionNotAllowed(current, target)
-        reopened = current is Status.RESOLVED and target is Status.OPEN
-        if target is Status.RESOLVED:
-            case.resolved = moment
-        elif target is Status.CLOSED:
-            case.closed = moment
-        elif reopened:
-            case.reopen_count += 1
-            case.resolved = None
+        current, kind = apply_move(case, target, moment)
         actor_kind = "staff" if actor else "customer" if by_customer else "system"
-        kind = "case.reopened" if reopened else "case.status_changed"
         before, after = f'{{"status": "{current}"}}', f'{{"status": "{target}"}}'
         self._event(case, actor, actor_kind, kind, at, before, after)
-        case.status = target
 
     def _open(self, case: CaseState, number: int, moment: float, at: str) -> None:
         plan, values, language, texts = case.plan, case.values, case.language, self.texts
@@ -225,8 +213,8 @@ class CaseHistoryWriter:
             plan.agent if status is not Status.NEW else None,
             getattr(plan.repeat_of, "case_id", None), stamp(plan.opened),
             stamp(case.first_response) if case.first_response else None,
-            stamp(case.resolved) if case.resolved else None,
-            stamp(case.closed) if case.closed else None,
+            stamp(case.resolved_at) if case.resolved_at else None,
+            stamp(case.closed_at) if case.closed_at else None,
             stamp(case.updated), case.reopen_count,
         ))  # fmt: skip
         plan.case_id = case.case_id

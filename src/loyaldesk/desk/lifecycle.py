@@ -7,6 +7,7 @@ No Django import, so it can be tested and reused alone.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any, Protocol
 
 
 class Status(StrEnum):
@@ -60,17 +61,31 @@ class TransitionNotAllowed(ValueError):
         self.target = target
 
 
-def check_transition(current: Status | str, target: Status | str) -> Status:
-    """Return the target status if the move is allowed, else raise TransitionNotAllowed."""
-    current, target = Status(current), Status(target)
+class TracksStatus(Protocol):
+    """What a status move updates: a Case, or a case being generated as rows."""
+
+    status: Status | str
+    resolved_at: Any
+    closed_at: Any
+    reopen_count: int
+
+
+def apply_move(case: TracksStatus, target: Status, at: Any) -> tuple[Status, str]:
+    """Move `case` to `target` at `at`, as the lifecycle allows; return the old status and the
+    kind of event the move records (case.reopened or case.status_changed)."""
+    current = case.status if isinstance(case.status, Status) else Status(case.status)
     if target not in ALLOWED[current]:
         raise TransitionNotAllowed(current, target)
-    return target
-
-
-def is_reopen(current: Status | str, target: Status | str) -> bool:
-    """Whether a move brings a resolved case back to work."""
-    return Status(current) is Status.RESOLVED and Status(target) is Status.OPEN
+    case.status = target
+    if target is Status.RESOLVED:
+        case.resolved_at = at
+    elif target is Status.CLOSED:
+        case.closed_at = at
+    elif current is Status.RESOLVED:
+        case.reopen_count += 1
+        case.resolved_at = None
+        return current, "case.reopened"
+    return current, "case.status_changed"
 
 
 def status_on_customer_message(current: Status | str) -> Status | None:

@@ -16,8 +16,7 @@ from loyaldesk.desk.events import record_event
 from loyaldesk.desk.html import sanitize_html
 from loyaldesk.desk.lifecycle import (
     Status,
-    check_transition,
-    is_reopen,
+    apply_move,
     status_on_customer_message,
 )
 from loyaldesk.desk.models import Case, Message, MessageKind, Priority, Queue
@@ -94,20 +93,10 @@ def _add_message(
 def _move(
     case: Case, target: Status, *, actor: User | None, at: datetime, by_customer: bool = False
 ) -> None:
-    current = Status(case.status)
-    check_transition(current, target)
-    reopened = is_reopen(current, target)
-    case.status = target
-    if target is Status.RESOLVED:
-        case.resolved_at = at
-    elif target is Status.CLOSED:
-        case.closed_at = at
-    elif reopened:
-        case.reopen_count += 1
-        case.resolved_at = None
+    current, event_kind = apply_move(case, target, at)
     case.updated_at = max(case.updated_at, at)
     record_event(
-        "case.reopened" if reopened else "case.status_changed",
+        event_kind,
         case=case,
         actor=actor,
         by_customer=by_customer,
