@@ -6,7 +6,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from loyaldesk.customers.models import Customer, Purchase
 from loyaldesk.demo.parameters import LoyaltyEffects
@@ -14,6 +14,24 @@ from loyaldesk.demo.phrasebook import PHRASEBOOKS
 from loyaldesk.desk.lifecycle import Status, apply_move
 from loyaldesk.desk.models import Case, Event, Message
 from tests.demo.conftest import generate_small
+
+
+def foreign_keys():
+    with connection.cursor() as cursor:
+        introspection = connection.introspection
+        return {
+            (table, tuple(constraint["columns"]), constraint["foreign_key"])
+            for table in introspection.table_names(cursor)
+            for constraint in introspection.get_constraints(cursor, table).values()
+            if constraint["foreign_key"]
+        }
+
+
+def test_generation_leaves_every_foreign_key_in_place(db):
+    before = foreign_keys()
+    assert len(before) > 20
+    generate_small(customers=100)
+    assert foreign_keys() == before
 
 
 def test_counts_match_the_report(generated):

@@ -40,6 +40,7 @@ from loyaldesk.demo.writer import (
     BackgroundWriter,
     check_columns,
     drop_secondary_indexes,
+    foreign_keys_added_after_load,
     is_fresh_sqlite_load,
     load_journal,
     next_ids,
@@ -228,7 +229,7 @@ def _load(parameters, start: float, end: float, progress: bool, fresh: bool):
         generator = Generator(parameters, start=start, end=end)
         customer_indexes = drop_secondary_indexes(CUSTOMER_TABLES) if fresh else []
         case_indexes = drop_secondary_indexes(CASE_TABLES) if fresh else []
-        with BackgroundWriter() as writer:
+        with foreign_keys_added_after_load(WRITE_ORDER), BackgroundWriter() as writer:
             rows = Rows(writer)
             generator.make_organisations(rows)
             truth, plans = _write_customers(generator, rows, progress)

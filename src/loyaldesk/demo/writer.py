@@ -230,6 +230,38 @@ def load_journal() -> Iterator[None]:
             cursor.execute("PRAGMA journal_mode = WAL")
 
 
+@contextmanager
+def foreign_keys_added_after_load(models_: Sequence[type[models.Model]]) -> Iterator[None]:
+    """On PostgreSQL, take these tables' foreign keys off for the load and add them back after.
+
+    A deferred foreign key queues one trigger per written row and runs them all at the check,
+    which takes longer than the load itself; adding the key back checks every row in one join.
+    Inside the load's transaction, so the keys are never missing for anyone else.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    tables = [model._meta.db_table for model in models_]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s) "
+            "ORDER BY conrelid::regclass::text, conname",
+            [tables],
+        )
+        keys = cursor.fetchall()
+        # A table with checks still queued cannot be altered: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for table, name, _ in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    yield
+    with connection.cursor() as cursor:
+        for table, name, definition in keys:
+            quoted = connection.ops.quote_name(name)
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quoted} {definition}")
+
+
 def drop_secondary_indexes(models_: Sequence[type[models.Model]]) -> list[str]:
     """Drop the SQLite indexes these tables would update at random; return their rebuild SQL.
 
