@@ -23,17 +23,19 @@ def _kind(key: str, en: str, fr: str, it: str, price: float, warranty: int = 24)
     )
 
 
+# Every noun is singular, and masculine in French and Italian: the phrasebook writes "mon …",
+# "il mio …", "est arrivé", "è arrivato", and a feminine noun would break the agreement.
 KINDS = (
     _kind("vacuum", "vacuum cleaner", "aspirateur", "aspirapolvere", 349.0),
-    _kind("coffee", "coffee machine", "expresso", "macchina da caffè", 289.0),
+    _kind("processor", "food processor", "robot de cuisine", "robot da cucina", 289.0),
     _kind("laptop", "laptop", "ordinateur portable", "portatile", 1099.0),
     _kind("phone", "smartphone", "smartphone", "smartphone", 699.0),
-    _kind("washer", "washing machine", "lave-linge", "lavatrice", 649.0, 36),
-    _kind("headphones", "headphones", "casque", "auricolare", 179.0, 12),
+    _kind("oven", "oven", "four", "forno", 649.0, 36),
+    _kind("headset", "headset", "casque", "auricolare", 179.0, 12),
     _kind("tv", "TV", "téléviseur", "televisore", 899.0, 36),
-    _kind("tablet", "tablet", "tablette", "tablet", 449.0),
+    _kind("monitor", "monitor", "écran", "monitor", 449.0),
     _kind("fridge", "fridge", "réfrigérateur", "frigorifero", 999.0, 36),
-    _kind("speaker", "speaker", "enceinte", "altoparlante", 129.0, 12),
+    _kind("router", "router", "routeur", "router", 129.0, 12),
 )
 MODELS = ("Aria", "Nova", "Vento", "Luce", "Orbit", "Siena", "Brio")
 MODELS_PER_KIND = 3

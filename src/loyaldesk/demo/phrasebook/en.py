@@ -106,7 +106,7 @@ PHRASES = {
     },
     "opening": {
         "delivery": [
-            "I ordered a {product} on {date} (order {order}) and it still hasn't arrived.",
+            "I ordered the {product} on {date} (order {order}) and it still hasn't arrived.",
             "My order {order} was supposed to be delivered {days} days ago and I have received nothing.",
             "The parcel with my {product} arrived this morning, but the box was crushed and the item is damaged.",
             "The tracking for order {order} says delivered, but there was no parcel at my door.",
@@ -155,7 +155,7 @@ PHRASES = {
             "I would like my account closed and my personal data deleted.",
         ],
         "how_to": [
-            "I've just bought a {product} and I can't work out how to set it up.",
+            "I've just bought the {product} and I can't work out how to set it up.",
             "Could you explain how to connect my {product} to the Wi-Fi?",
             "I'm not sure how to clean the filter on my {product}.",
             "The manual for the {product} isn't very clear about the programmes.",
