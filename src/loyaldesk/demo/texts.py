@@ -78,6 +78,3 @@ class TextComposer:
 
     def internal_note(self, language: str, topic: str, values: dict) -> str:
         return self._fill(self._pick(language, "internal_note", topic), values)
-
-    def resolution_note(self, language: str, values: dict) -> str:
-        return self._fill(self._pick(language, "resolution_note"), values)
