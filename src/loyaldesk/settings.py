@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "loyaldesk.accounts",
     "loyaldesk.customers",
     "loyaldesk.desk",
+    "loyaldesk.channels",
     "loyaldesk.demo",
 ]
 

@@ -15,7 +15,8 @@ def test_roles_grant_their_permissions(agent, lead, manager, admin_user):
     assert not agent.has_perm("desk.view_all_queues")
     assert not agent.is_staff
     assert lead.has_perm("desk.assign_case")
-    assert lead.has_perm("desk.view_all_queues")
+    assert not lead.has_perm("desk.view_all_queues")
+    assert manager.has_perm("desk.view_all_queues")
     assert not lead.has_perm("desk.change_queue")
     assert manager.has_perm("desk.change_queue")
     assert manager.is_staff

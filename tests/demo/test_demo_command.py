@@ -174,7 +174,7 @@ def test_demo_serves_the_desk_and_runs_the_worker(demo_dir):
         )
         landing = browser.open(request)
         assert landing.url == f"{base}/cases/"
-        page = browser.open(f"{base}/cases/?status=").read().decode()
+        page = browser.open(f"{base}/cases/?view=all").read().decode()
         assert re.search(r'href="/cases/\d+/"', page)
         number = re.search(r'href="/cases/(\d+)/"', page).group(1)
         detail = browser.open(f"{base}/cases/{number}/").read().decode()

@@ -34,7 +34,6 @@ WORK_CASES = (
 )
 LEAD_CASES = (
     "desk.assign_case",
-    "desk.view_all_queues",
     "accounts.view_user",
     "customers.change_customer",
     "customers.add_customer",
@@ -42,6 +41,7 @@ LEAD_CASES = (
     "customers.change_identity",
 )
 MANAGE_DESK = (
+    "desk.view_all_queues",
     "desk.add_queue",
     "desk.change_queue",
     "accounts.add_team",

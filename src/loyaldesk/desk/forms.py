@@ -1,30 +1,186 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from loyaldesk.desk.models import CaseStatus
-from loyaldesk.desk.selectors import ACTIVE_STATUSES, CaseFilter
+from loyaldesk.accounts.models import User
+from loyaldesk.customers.models import ChannelChoice, CustomerLanguage
+from loyaldesk.desk.lifecycle import ALLOWED, Status
+from loyaldesk.desk.models import Case, CaseStatus, Priority, Queue
+from loyaldesk.desk.selectors import DEFAULT_SORT, ME, NOBODY, SORTS, CaseFilter, CaseView
+
+MAX_MESSAGE_LENGTH = 50_000
+MAX_BULK_CASES = 200
+ANY = [("", _("Any"))]
+SORT_LABELS = {
+    "-updated_at": _("Last activity, newest first"),
+    "updated_at": _("Last activity, oldest first"),
+    "-opened_at": _("Opened, newest first"),
+    "opened_at": _("Opened, oldest first"),
+    "-number": _("Number, highest first"),
+    "number": _("Number, lowest first"),
+}
 
 
 class CaseFilterForm(forms.Form):
-    """The filters above the case list."""
+    """The view, filters and sort of the case list."""
 
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[(ACTIVE_STATUSES, _("All active")), ("", _("Any status")), *CaseStatus.choices],
-        initial=ACTIVE_STATUSES,
+    view = forms.ChoiceField(
+        required=False, choices=[(view.value, view.value) for view in CaseView]
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=ANY + CaseStatus.choices)
+    priority = forms.ChoiceField(
+        label=_("Priority"), required=False, choices=ANY + Priority.choices
     )
     queue = forms.TypedChoiceField(label=_("Queue"), required=False, coerce=int, empty_value=None)
-    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=ANY + ChannelChoice.choices
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=ANY + CustomerLanguage.choices
+    )
+    category = forms.CharField(label=_("Category"), required=False, max_length=60)
+    customer = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    sort = forms.ChoiceField(
+        label=_("Sort"), required=False, choices=[(key, SORT_LABELS[key]) for key in SORTS]
+    )
 
-    def __init__(self, *args, queues=(), **kwargs) -> None:
+    def __init__(self, *args, queues=(), assignees=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["queue"].choices = [("", _("All queues"))] + [(q.pk, q.name) for q in queues]
+        self.fields["assignee"].choices = [
+            ("", _("Anyone")),
+            (ME, _("Me")),
+            (NOBODY, _("Nobody")),
+            *[(str(user.pk), str(user)) for user in assignees],
+        ]
 
     def to_filter(self) -> CaseFilter:
+        """The filter the form describes; an invalid form shows the default view."""
         if not self.is_valid():
             return CaseFilter()
         data = self.cleaned_data
-        status = data["status"] if "status" in self.data else ACTIVE_STATUSES
-        return CaseFilter(status=status, queue=data["queue"], mine=data["mine"], search=data["q"])
+        return CaseFilter(
+            view=CaseView(data["view"] or CaseView.OPEN),
+            status=data["status"],
+            priority=data["priority"],
+            queue=data["queue"],
+            assignee=data["assignee"],
+            channel=data["channel"],
+            language=data["language"],
+            category=data["category"].strip(),
+            customer=data["customer"],
+            search=data["q"],
+            sort=data["sort"] or DEFAULT_SORT,
+        )
+
+
+class ReplyForm(forms.Form):
+    """A reply to the customer, and the status the case takes after it."""
+
+    THEN_CHOICES = [
+        (Status.PENDING_CUSTOMER.value, _("Send, wait for the customer")),
+        (Status.OPEN.value, _("Send, keep open")),
+        (Status.RESOLVED.value, _("Send and resolve")),
+    ]
+    text = forms.CharField(
+        label=_("Reply to the customer"), max_length=MAX_MESSAGE_LENGTH, widget=forms.Textarea
+    )
+    then = forms.ChoiceField(label=_("Then"), choices=THEN_CHOICES, initial=Status.PENDING_CUSTOMER)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Internal note"), max_length=MAX_MESSAGE_LENGTH, widget=forms.Textarea
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"), queryset=User.objects.none(), required=False, empty_label=_("Nobody")
+    )
+
+    def __init__(self, *args, assignees=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if assignees is not None:
+            self.fields["assignee"].queryset = assignees
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Move to"))
+
+    def __init__(self, *args, case: Case, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = ALLOWED[Status(case.status)]
+        self.fields["status"].choices = [
+            (value, label) for value, label in CaseStatus.choices if Status(value) in allowed
+        ]
+
+
+class CaseDetailsForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = ["subject", "priority", "category", "queue"]
+
+    def __init__(self, *args, queues=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["queue"].queryset = queues if queues is not None else Queue.objects.none()
+        self.fields["queue"].empty_label = None
+
+
+class CaseNumbersField(forms.Field):
+    """The case numbers ticked in the list."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "invalid": _("These are not case numbers."),
+        "too_many": _("Select at most %(limit)s cases at a time."),
+    }
+
+    def to_python(self, value) -> list[int]:
+        try:
+            return sorted({int(number) for number in value or ()})
+        except (TypeError, ValueError) as error:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+    def validate(self, value: list[int]) -> None:
+        super().validate(value)
+        if len(value) > MAX_BULK_CASES:
+            raise forms.ValidationError(
+                self.error_messages["too_many"], code="too_many", params={"limit": MAX_BULK_CASES}
+            )
+
+
+class BulkActionForm(forms.Form):
+    """One change applied to many selected cases."""
+
+    ASSIGN, STATUS, PRIORITY = "assign", "status", "priority"
+    VALUE_FIELDS = {ASSIGN: "assignee", STATUS: "status", PRIORITY: "priority"}
+    case = CaseNumbersField()
+    action = forms.ChoiceField(
+        label=_("Action"),
+        choices=[(ASSIGN, _("Assign to")), (STATUS, _("Move to")), (PRIORITY, _("Priority"))],
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"), queryset=User.objects.none(), required=False, empty_label=_("Nobody")
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=CaseStatus.choices)
+    priority = forms.ChoiceField(label=_("Priority"), required=False, choices=Priority.choices)
+
+    def __init__(self, *args, assignees=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if assignees is not None:
+            self.fields["assignee"].queryset = assignees
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("action")
+        if action == self.STATUS and not data.get("status"):
+            self.add_error("status", _("Choose the status to move the cases to."))
+        if action == self.PRIORITY and not data.get("priority"):
+            self.add_error("priority", _("Choose the priority."))
+        return data
+
+
+class SavedViewForm(forms.Form):
+    name = forms.CharField(label=_("Save this view as"), max_length=80)

@@ -111,7 +111,7 @@ class Case(models.Model):
     )
     opened_at = models.DateTimeField(_("opened"), db_index=True)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
-    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     updated_at = models.DateTimeField(_("last activity"), db_index=True)
     reopen_count = models.PositiveIntegerField(_("times reopened"), default=0)
@@ -279,3 +279,28 @@ class Event(models.Model):
 
     def delete(self, *args, **kwargs):
         raise EventIsAppendOnly("events cannot be deleted")
+
+
+class SavedView(models.Model):
+    """A named case-list filter an agent comes back to: the list's URL parameters, kept."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+    )
+    name = models.CharField(_("name"), max_length=80)
+    query = models.JSONField(_("filters"), default=dict)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="one_saved_view_name_per_owner")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

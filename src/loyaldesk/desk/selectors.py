@@ -2,72 +2,160 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from datetime import timedelta
+from enum import StrEnum
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from loyaldesk.accounts.models import User
-from loyaldesk.desk.lifecycle import ACTIVE
-from loyaldesk.desk.models import Case, Event, Message, Queue
+from loyaldesk.core.pagination import Ordering
+from loyaldesk.desk.lifecycle import ACTIVE, Status
+from loyaldesk.desk.models import Case, Event, Message
+from loyaldesk.desk.permissions import sees_every_queue, team_ids, visible_cases
 
-ACTIVE_STATUSES = "active"
+RECENTLY_RESOLVED_DAYS = 7
+ACTIVE_STATUSES = [str(status) for status in ACTIVE]
+PENDING_STATUSES = [str(Status.PENDING_CUSTOMER), str(Status.PENDING_INTERNAL)]
+SORTS = {
+    "-updated_at": Ordering("updated_at"),
+    "updated_at": Ordering("updated_at", descending=False),
+    "-opened_at": Ordering("opened_at"),
+    "opened_at": Ordering("opened_at", descending=False),
+    "-number": Ordering("number"),
+    "number": Ordering("number", descending=False),
+}
+DEFAULT_SORT = "-updated_at"
+NOBODY = "none"
+ME = "me"
 
 
-def visible_queues(user: User) -> QuerySet[Queue]:
-    """Queues whose cases the user may see: all for leads and up, their teams' otherwise."""
-    queues = Queue.objects.filter(is_active=True)
-    if user.has_perm("desk.view_all_queues"):
-        return queues
-    return queues.filter(team__members=user).distinct()
+class CaseView(StrEnum):
+    """The built-in views every agent starts from."""
+
+    MINE = "mine"
+    UNASSIGNED = "unassigned"
+    OPEN = "open"
+    PENDING = "pending"
+    RESOLVED = "resolved"
+    ALL = "all"
 
 
-def visible_cases(user: User) -> QuerySet[Case]:
-    """Cases the user may see: in their visible queues, or assigned to them."""
-    if not user.has_perm("desk.view_case"):
-        return Case.objects.none()
-    if user.has_perm("desk.view_all_queues"):
-        return Case.objects.all()
-    return Case.objects.filter(Q(queue__in=visible_queues(user).values("pk")) | Q(assignee=user))
+def _view_condition(view: CaseView, user: User) -> Q:
+    if view is CaseView.MINE:
+        return Q(assignee=user, status__in=ACTIVE_STATUSES)
+    if view is CaseView.UNASSIGNED:
+        unassigned = Q(assignee__isnull=True, status__in=ACTIVE_STATUSES)
+        return (
+            unassigned if sees_every_queue(user) else unassigned & Q(queue__team__in=team_ids(user))
+        )
+    if view is CaseView.OPEN:
+        return Q(status__in=ACTIVE_STATUSES)
+    if view is CaseView.PENDING:
+        return Q(status__in=PENDING_STATUSES)
+    if view is CaseView.RESOLVED:
+        since = timezone.now() - timedelta(days=RECENTLY_RESOLVED_DAYS)
+        return Q(resolved_at__gte=since, status__in=[Status.RESOLVED, Status.CLOSED])
+    return Q()
 
 
 @dataclass(frozen=True)
 class CaseFilter:
-    """What the case list is narrowed to."""
+    """What the case list is narrowed to, on top of its view."""
 
-    status: str = ACTIVE_STATUSES
+    view: CaseView = CaseView.OPEN
+    status: str = ""
+    priority: str = ""
     queue: int | None = None
-    mine: bool = False
+    assignee: str = ""
+    channel: str = ""
+    language: str = ""
+    category: str = ""
+    customer: int | None = None
     search: str = ""
+    sort: str = DEFAULT_SORT
+
+    def as_query(self) -> dict[str, str]:
+        """The filter as URL parameters, without the defaults."""
+        default = CaseFilter()
+        names = {"search": "q"}
+        return {
+            names.get(field.name, field.name): str(getattr(self, field.name))
+            for field in fields(self)
+            if getattr(self, field.name) != getattr(default, field.name)
+        }
+
+
+def _assignee_condition(assignee: str, user: User) -> Q:
+    if assignee == ME:
+        return Q(assignee=user)
+    if assignee == NOBODY:
+        return Q(assignee__isnull=True)
+    return Q(assignee_id=int(assignee)) if assignee.isdigit() else Q()
+
+
+def _search_condition(term: str) -> Q:
+    term = term.strip().lstrip("#")
+    if term.isdigit():
+        return Q(number=int(term))
+    return (
+        Q(subject__icontains=term)
+        | Q(customer__last_name__icontains=term)
+        | Q(customer__identities__address__icontains=term.lower())
+    )
+
+
+def filtered_cases(user: User, case_filter: CaseFilter) -> QuerySet[Case]:
+    """The user's visible cases in a view, narrowed by the filter."""
+    cases = visible_cases(user).filter(_view_condition(case_filter.view, user))
+    exact = {
+        "status": case_filter.status,
+        "priority": case_filter.priority,
+        "queue_id": case_filter.queue,
+        "origin_channel": case_filter.channel,
+        "language": case_filter.language,
+        "category": case_filter.category,
+        "customer_id": case_filter.customer,
+    }
+    cases = cases.filter(**{name: value for name, value in exact.items() if value})
+    if case_filter.assignee:
+        cases = cases.filter(_assignee_condition(case_filter.assignee, user))
+    if case_filter.search.strip():
+        matching = Case.objects.filter(_search_condition(case_filter.search)).values("pk")
+        cases = cases.filter(pk__in=matching)
+    return cases
+
+
+def colleagues(user: User) -> QuerySet[User]:
+    """The staff whose cases this user may filter by and assign to in bulk."""
+    staff = User.objects.filter(is_active=True, groups__isnull=False)
+    if not sees_every_queue(user):
+        teams = team_ids(user)
+        staff = staff.filter(Q(teams__in=teams) | Q(led_teams__in=teams) | Q(pk=user.pk))
+    return staff.distinct().order_by("first_name", "last_name", "username")
 
 
 def case_list(user: User, case_filter: CaseFilter) -> QuerySet[Case]:
-    """The user's visible cases, filtered, most recently active first."""
-    cases = visible_cases(user).select_related("customer", "queue", "assignee")
-    if case_filter.status == ACTIVE_STATUSES:
-        cases = cases.filter(status__in=[str(status) for status in ACTIVE])
-    elif case_filter.status:
-        cases = cases.filter(status=case_filter.status)
-    if case_filter.queue:
-        cases = cases.filter(queue_id=case_filter.queue)
-    if case_filter.mine:
-        cases = cases.filter(assignee=user)
-    term = case_filter.search.strip().lstrip("#")
-    if term.isdigit():
-        cases = cases.filter(number=int(term))
-    elif term:
-        cases = cases.filter(
-            Q(subject__icontains=term)
-            | Q(customer__last_name__icontains=term)
-            | Q(customer__identities__address__icontains=term)
-        ).distinct()
-    return cases.order_by("-updated_at", "-id")
+    """The rows of the case list, with what the table shows."""
+    return filtered_cases(user, case_filter).select_related("customer", "queue", "assignee")
+
+
+def view_counts(user: User) -> dict[CaseView, int]:
+    """How many cases each built-in view holds for this user."""
+    cases = visible_cases(user)
+    return {
+        view: cases.filter(_view_condition(view, user)).count()
+        for view in CaseView
+        if view is not CaseView.ALL
+    }
 
 
 def case_thread(case: Case) -> QuerySet[Message]:
-    """A case's messages in order, with their authors and attachments."""
-    return case.messages.select_related("author_user", "author_customer").prefetch_related(
-        "attachments"
-    )
+    """A case's messages in order, with their authors, attachments and delivery."""
+    return case.messages.select_related(
+        "author_user", "author_customer", "delivery"
+    ).prefetch_related("attachments")
 
 
 def case_history(case: Case) -> QuerySet[Event]:

@@ -10,7 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from loyaldesk.accounts.models import User
+from loyaldesk.channels.services import queue_email
 from loyaldesk.core.services import reserve_numbers
+from loyaldesk.customers.identities import Channel
 from loyaldesk.customers.models import Customer
 from loyaldesk.desk.events import record_event
 from loyaldesk.desk.html import sanitize_html
@@ -19,7 +21,7 @@ from loyaldesk.desk.lifecycle import (
     apply_move,
     status_on_customer_message,
 )
-from loyaldesk.desk.models import Case, Message, MessageKind, Priority, Queue
+from loyaldesk.desk.models import Case, Message, MessageKind, Priority, Queue, SavedView
 
 CASE_SEQUENCE = "case"
 EDITABLE_DETAILS = frozenset({"subject", "priority", "category", "queue"})
@@ -213,11 +215,11 @@ def reply_to_customer(
     agent: User,
     text: str,
     html: str = "",
-    channel: str | None = None,
     then: Status | None = Status.PENDING_CUSTOMER,
     at: datetime | None = None,
 ) -> Message:
-    """Send the customer a reply; the first one stamps the first response time."""
+    """Send the customer a reply by email through the outbox; the first one stamps the first
+    response time."""
     at = at or timezone.now()
     case = _locked(case)
     if case.status == Status.CLOSED:
@@ -225,12 +227,13 @@ def reply_to_customer(
     message = _add_message(
         case,
         kind=MessageKind.OUTBOUND,
-        channel=channel or case.origin_channel,
+        channel=Channel.EMAIL,
         text=text,
         html=html,
         at=at,
         author_user=agent,
     )
+    queue_email(message)
     if case.first_response_at is None:
         case.first_response_at = at
     if then is not None and Status(case.status) is not then:
@@ -331,3 +334,16 @@ def close_resolved_cases(*, older_than: timedelta, now: datetime | None = None) 
                 case.save()
                 closed += 1
     return closed
+
+
+def save_view(owner: User, name: str, query: dict[str, str]) -> SavedView:
+    """Keep a case-list filter under a name; saving the same name again replaces it."""
+    saved, _ = SavedView.objects.update_or_create(
+        owner=owner, name=name.strip(), defaults={"query": query}
+    )
+    return saved
+
+
+def forget_view(saved: SavedView) -> None:
+    """Delete a saved view."""
+    saved.delete()

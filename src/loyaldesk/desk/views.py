@@ -1,48 +1,291 @@
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from urllib.parse import urlencode
 
-from loyaldesk.desk.forms import CaseFilterForm
-from loyaldesk.desk.selectors import (
-    case_history,
-    case_list,
-    case_thread,
-    customer_other_cases,
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from loyaldesk.accounts.models import User
+from loyaldesk.core.pagination import BadCursor, keyset_page
+from loyaldesk.desk import services
+from loyaldesk.desk.bulk import apply_to_cases
+from loyaldesk.desk.forms import (
+    AssignForm,
+    BulkActionForm,
+    CaseDetailsForm,
+    CaseFilterForm,
+    NoteForm,
+    ReplyForm,
+    SavedViewForm,
+    StatusForm,
+)
+from loyaldesk.desk.lifecycle import Status, TransitionNotAllowed
+from loyaldesk.desk.models import Case, SavedView
+from loyaldesk.desk.permissions import (
+    assignable_users,
+    can_assign,
+    can_work,
+    ensure,
     visible_cases,
     visible_queues,
 )
+from loyaldesk.desk.selectors import (
+    SORTS,
+    CaseView,
+    case_history,
+    case_list,
+    case_thread,
+    colleagues,
+    customer_other_cases,
+    view_counts,
+)
 
 CASES_PER_PAGE = 50
+desk_view = permission_required("desk.view_case", raise_exception=True)
 
 
-@login_required
-@permission_required("desk.view_case", raise_exception=True)
-def case_list_view(request: HttpRequest) -> HttpResponse:
-    """The queue view: the cases the user can work, filtered."""
-    form = CaseFilterForm(request.GET or None, queues=visible_queues(request.user))
-    page = Paginator(case_list(request.user, form.to_filter()), CASES_PER_PAGE).get_page(
-        request.GET.get("page")
+def _filter_form(request: HttpRequest, data: QueryDict | dict) -> CaseFilterForm:
+    return CaseFilterForm(
+        data, queues=visible_queues(request.user), assignees=colleagues(request.user)
     )
-    partial = bool(request.headers.get("HX-Request"))
-    template = "desk/_case_table.html" if partial else "desk/case_list.html"
-    return render(request, template, {"form": form, "page": page})
 
 
 @login_required
-@permission_required("desk.view_case", raise_exception=True)
-def case_detail_view(request: HttpRequest, number: int) -> HttpResponse:
-    """One case: its thread, its history, and the customer's other cases."""
-    case = get_object_or_404(
+@desk_view
+def case_list_view(request: HttpRequest) -> HttpResponse:
+    """The case list: a view, its filters and sort, one page of cases, and counts per view."""
+    saved = None
+    data = request.GET
+    if saved_id := request.GET.get("saved", ""):
+        saved = get_object_or_404(
+            SavedView, pk=saved_id if saved_id.isdigit() else 0, owner=request.user
+        )
+        data = saved.query
+    form = _filter_form(request, data)
+    case_filter = form.to_filter()
+    try:
+        page = keyset_page(
+            case_list(request.user, case_filter),
+            SORTS[case_filter.sort],
+            CASES_PER_PAGE,
+            request.GET.get("cursor"),
+        )
+    except BadCursor:
+        return redirect(f"{reverse('desk:case-list')}?{urlencode(case_filter.as_query())}")
+    context = {
+        "form": form,
+        "page": page,
+        "case_filter": case_filter,
+        "query": urlencode(case_filter.as_query()),
+        "views": CaseView,
+        "counts": view_counts(request.user),
+        "saved_views": request.user.saved_views.all(),
+        "saved": saved,
+        "bulk_form": BulkActionForm(assignees=colleagues(request.user)),
+        "save_form": SavedViewForm(),
+    }
+    partial = bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
+    template = "desk/_case_table.html" if partial else "desk/case_list.html"
+    return render(request, template, context)
+
+
+def _visible_case(request: HttpRequest, number: int) -> Case:
+    return get_object_or_404(
         visible_cases(request.user).select_related("customer", "queue", "assignee"), number=number
     )
-    return render(
-        request,
-        "desk/case_detail.html",
-        {
-            "case": case,
-            "thread": case_thread(case),
-            "history": case_history(case),
-            "other_cases": customer_other_cases(case),
-        },
+
+
+def _workable_case(request: HttpRequest, number: int) -> Case:
+    case = _visible_case(request, number)
+    ensure(can_work(request.user, case))
+    return case
+
+
+def _case_forms(request: HttpRequest, case: Case, **bound) -> dict:
+    forms = {
+        "reply_form": ReplyForm(),
+        "note_form": NoteForm(),
+        "assign_form": AssignForm(
+            initial={"assignee": case.assignee_id},
+            assignees=assignable_users(request.user, case),
+        ),
+        "status_form": StatusForm(case=case),
+        "details_form": CaseDetailsForm(instance=case, queues=visible_queues(request.user)),
+    }
+    forms.update(bound)
+    return forms
+
+
+def _render_case(request: HttpRequest, case: Case, status: int = 200, **bound) -> HttpResponse:
+    context = {
+        "case": case,
+        "thread": case_thread(case),
+        "history": case_history(case),
+        "other_cases": customer_other_cases(case),
+        "can_work": can_work(request.user, case),
+        **_case_forms(request, case, **bound),
+    }
+    return render(request, "desk/case_detail.html", context, status=status)
+
+
+@login_required
+@desk_view
+def case_detail_view(request: HttpRequest, number: int) -> HttpResponse:
+    """One case: its thread, its history, the customer's other cases and what can be done."""
+    return _render_case(request, _visible_case(request, number))
+
+
+def _back_to(case: Case) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("desk:case-detail", args=[case.number]), status=303)
+
+
+@require_POST
+@login_required
+@desk_view
+def case_reply_view(request: HttpRequest, number: int) -> HttpResponse:
+    """Send the customer a reply."""
+    case = _workable_case(request, number)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, case, status=400, reply_form=form)
+    try:
+        services.reply_to_customer(
+            case,
+            agent=request.user,
+            text=form.cleaned_data["text"],
+            then=Status(form.cleaned_data["then"]),
+        )
+    except (services.CaseIsClosed, TransitionNotAllowed) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Reply queued for sending."))
+    return _back_to(case)
+
+
+@require_POST
+@login_required
+@desk_view
+def case_note_view(request: HttpRequest, number: int) -> HttpResponse:
+    """Add an internal note."""
+    case = _workable_case(request, number)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, case, status=400, note_form=form)
+    services.add_internal_note(case, agent=request.user, text=form.cleaned_data["text"])
+    messages.success(request, _("Note added."))
+    return _back_to(case)
+
+
+@require_POST
+@login_required
+@desk_view
+def case_assign_view(request: HttpRequest, number: int) -> HttpResponse:
+    """Give the case to someone, take it, or hand it back to the queue."""
+    case = _workable_case(request, number)
+    if "take" in request.POST:
+        assignee = request.user
+    else:
+        # Any active user is a valid choice here; whether this one may take it is checked below.
+        form = AssignForm(request.POST, assignees=User.objects.filter(is_active=True))
+        if not form.is_valid():
+            return _render_case(request, case, status=400, assign_form=form)
+        assignee = form.cleaned_data["assignee"]
+    ensure(can_assign(request.user, case, assignee))
+    services.assign_case(case, assignee, actor=request.user)
+    messages.success(request, _("Assignment saved."))
+    return _back_to(case)
+
+
+@require_POST
+@login_required
+@desk_view
+def case_status_view(request: HttpRequest, number: int) -> HttpResponse:
+    """Move the case to another status."""
+    case = _workable_case(request, number)
+    form = StatusForm(request.POST, case=case)
+    if not form.is_valid():
+        return _render_case(request, case, status=400, status_form=form)
+    services.change_status(case, form.cleaned_data["status"], actor=request.user)
+    messages.success(request, _("Status changed."))
+    return _back_to(case)
+
+
+@require_POST
+@login_required
+@desk_view
+def case_details_view(request: HttpRequest, number: int) -> HttpResponse:
+    """Change subject, priority, category or queue."""
+    case = _workable_case(request, number)
+    form = CaseDetailsForm(
+        request.POST, instance=Case.objects.get(pk=case.pk), queues=visible_queues(request.user)
     )
+    if not form.is_valid():
+        return _render_case(request, case, status=400, details_form=form)
+    changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
+    services.change_case_details(case, actor=request.user, **changes)
+    messages.success(request, _("Case details saved."))
+    return _back_to(case)
+
+
+def _list_url(request: HttpRequest) -> str:
+    back = request.POST.get("next", "")
+    return back if back.startswith("/cases/") else reverse("desk:case-list")
+
+
+@require_POST
+@login_required
+@desk_view
+def bulk_action_view(request: HttpRequest) -> HttpResponse:
+    """Assign, move or re-prioritise the ticked cases."""
+    form = BulkActionForm(request.POST, assignees=colleagues(request.user))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return HttpResponseRedirect(_list_url(request), status=303)
+    data = form.cleaned_data
+    value = data.get(BulkActionForm.VALUE_FIELDS[data["action"]]) or None
+    outcome = apply_to_cases(request.user, data["case"], data["action"], value)
+    if outcome.changed:
+        count = len(outcome.changed)
+        messages.success(
+            request,
+            ngettext("%(count)d case changed.", "%(count)d cases changed.", count)
+            % {"count": count},
+        )
+    if outcome.refused or outcome.not_allowed:
+        numbers = ", ".join(str(n) for n in outcome.refused + outcome.not_allowed)
+        messages.error(
+            request,
+            _("Not changed (not yours to change, or not allowed): %(numbers)s")
+            % {"numbers": numbers},
+        )
+    return HttpResponseRedirect(_list_url(request), status=303)
+
+
+@require_POST
+@login_required
+@desk_view
+def saved_view_create(request: HttpRequest) -> HttpResponse:
+    """Keep the current filters under a name."""
+    form = SavedViewForm(request.POST)
+    filter_form = _filter_form(request, request.POST)
+    if form.is_valid():
+        saved = services.save_view(
+            request.user, form.cleaned_data["name"], filter_form.to_filter().as_query()
+        )
+        return HttpResponseRedirect(f"{reverse('desk:case-list')}?saved={saved.pk}", status=303)
+    messages.error(request, _("Give the view a name."))
+    return HttpResponseRedirect(reverse("desk:case-list"), status=303)
+
+
+@require_POST
+@login_required
+@desk_view
+def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Forget a saved view."""
+    services.forget_view(get_object_or_404(SavedView, pk=pk, owner=request.user))
+    return HttpResponseRedirect(reverse("desk:case-list"), status=303)

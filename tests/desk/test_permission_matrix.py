@@ -1,0 +1,88 @@
+"""Role x action x own/other team, through the agent UI: who may do what to which case."""
+
+import pytest
+from django.urls import reverse
+
+from loyaldesk.accounts.models import User
+
+ALLOWED, HIDDEN, FORBIDDEN = "allowed", "hidden", "forbidden"
+ACTIONS = ("detail", "reply", "note", "take", "assign_teammate", "status", "details")
+
+
+def expected(role: str, side: str, action: str) -> str:
+    if role in ("manager", "admin"):
+        return ALLOWED
+    if side == "other":
+        return HIDDEN
+    if action == "assign_teammate" and role == "agent":
+        return FORBIDDEN
+    return ALLOWED
+
+
+def request_for(client, case, action, teammate):
+    number = case.number
+    if action == "detail":
+        return client.get(reverse("desk:case-detail", args=[number]))
+    data = {
+        "reply": {"text": "Hello", "then": "pending_customer"},
+        "note": {"text": "Internal"},
+        "take": {"take": "1"},
+        "assign_teammate": {"assignee": teammate.pk},
+        "status": {"status": "resolved"},
+        "details": {
+            "subject": "Changed",
+            "priority": "high",
+            "category": "",
+            "queue": case.queue_id,
+        },
+    }[action]
+    url_name = {"take": "assign", "assign_teammate": "assign"}.get(action, action)
+    return client.post(reverse(f"desk:case-{url_name}", args=[number]), data)
+
+
+def changed(case, before_events: int) -> bool:
+    return case.events.count() > before_events
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("side", ["own", "other"])
+@pytest.mark.parametrize("role", ["agent", "lead", "manager", "admin"])
+def test_ui_permission_matrix(
+    client, request, role, side, action, front_team, case, repairs_case, teammate
+):
+    user = request.getfixturevalue({"admin": "admin_user"}.get(role, role))
+    target = case if side == "own" else repairs_case
+    mate = teammate if side == "own" else User.objects.get(username="agent2")
+    client.force_login(user)
+    before = target.events.count()
+    response = request_for(client, target, action, mate)
+    outcome = expected(role, side, action)
+    if outcome == ALLOWED:
+        assert response.status_code in (200, 303), response.status_code
+        assert action == "detail" or changed(target, before)
+    else:
+        assert response.status_code == (404 if outcome == HIDDEN else 403)
+        assert not changed(target, before)
+
+
+@pytest.fixture
+def manager1(manager):
+    return manager
+
+
+@pytest.fixture
+def admin1(admin_user):
+    return admin_user
+
+
+@pytest.mark.parametrize(
+    ("username", "sees_other"),
+    [("agent1", False), ("lead1", False), ("manager1", True), ("admin1", True)],
+)
+def test_case_list_shows_only_what_the_role_may_see(
+    client, username, sees_other, manager1, admin1, front_team, case, repairs_case
+):
+    client.force_login(User.objects.get(username=username))
+    page = client.get(reverse("desk:case-list")).content.decode()
+    assert case.subject in page
+    assert (repairs_case.subject in page) is sees_other
