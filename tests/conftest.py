@@ -70,3 +70,16 @@ def case(customer, queue):
         external_id="<abc@example.it>",
         at=T0,
     )
+
+
+@pytest.fixture
+def api_as(client):
+    """A test client that calls the REST API with a fresh token of the given user."""
+    from loyaldesk.accounts.tokens import issue_token
+
+    def make(user):
+        _, clear = issue_token(user, "tests")
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {clear}"
+        return client
+
+    return make

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    "ninja",
     "loyaldesk.core",
     "loyaldesk.accounts",
     "loyaldesk.customers",

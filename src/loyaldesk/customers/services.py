@@ -86,3 +86,57 @@ def add_identity(
         after={"channel": str(channel), "address": normalised},
     )
     return identity
+
+
+CUSTOMER_DETAILS = frozenset(
+    {
+        "first_name",
+        "last_name",
+        "preferred_language",
+        "segment",
+        "city",
+        "country",
+        "consent_service_email",
+        "consent_surveys",
+        "consent_marketing",
+    }
+)
+
+
+@transaction.atomic
+def update_customer(
+    customer: Customer, *, actor: User | None = None, at: datetime | None = None, **changes: object
+) -> Customer:
+    """Change a customer's details; one event lists what changed, before and after."""
+    unknown = set(changes) - CUSTOMER_DETAILS
+    if unknown:
+        raise ValueError(f"cannot change {sorted(unknown)} here")
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    before, after = {}, {}
+    for field, value in changes.items():
+        if getattr(customer, field) != value:
+            before[field], after[field] = getattr(customer, field), value
+            setattr(customer, field, value)
+    if not after:
+        return customer
+    customer.full_clean()
+    customer.save()
+    record_event(
+        "customer.updated",
+        customer=customer,
+        actor=actor,
+        at=at or timezone.now(),
+        before=before,
+        after=after,
+    )
+    return customer
+
+
+@transaction.atomic
+def save_organisation(organisation: Organisation, **fields: object) -> Organisation:
+    """Create or change an organisation after validating it."""
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    organisation.save()
+    return organisation

@@ -1,0 +1,277 @@
+"""REST endpoints for cases, their messages and events, and queues: thin over the services."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Path, Query, Router, Schema
+from ninja import Status as Answer
+
+from loyaldesk.accounts.models import User
+from loyaldesk.core.pagination import keyset_page
+from loyaldesk.core.schemas import MAX_ID, Id, text
+from loyaldesk.customers.models import ChannelChoice, Customer
+from loyaldesk.desk import services
+from loyaldesk.desk.lifecycle import Status
+from loyaldesk.desk.models import Case, CaseStatus, Message, Priority
+from loyaldesk.desk.permissions import can_assign, can_work, ensure, visible_cases, visible_queues
+from loyaldesk.desk.selectors import (
+    SORTS,
+    CaseFilter,
+    CaseView,
+    case_history,
+    case_list,
+    case_thread,
+)
+
+router = Router(tags=["cases"])
+MAX_PAGE = 200
+CaseNumber = Path(..., ge=1, le=MAX_ID)
+
+
+class CaseOut(Schema):
+    number: int
+    reference: str
+    subject: str
+    status: CaseStatus
+    priority: Priority
+    category: str
+    origin_channel: ChannelChoice
+    language: str
+    customer_id: int
+    queue_id: int
+    assignee_id: int | None
+    opened_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    updated_at: datetime
+    reopen_count: int
+
+
+class CasePage(Schema):
+    items: list[CaseOut]
+    next_cursor: str | None
+
+
+class CaseQuery(Schema):
+    view: CaseView = CaseView.ALL
+    status: CaseStatus | None = None
+    priority: Priority | None = None
+    queue: Id | None = None
+    assignee: text(max_length=20) = Field("", description="'me', 'none' or a user id")
+    channel: ChannelChoice | None = None
+    language: text(max_length=8) = ""
+    category: text(max_length=60) = ""
+    customer: Id | None = None
+    q: text(max_length=200) = ""
+    sort: Literal[tuple(SORTS)] = "-updated_at"
+    cursor: text(max_length=400) | None = None
+    limit: int = Field(50, ge=1, le=MAX_PAGE)
+
+    def to_filter(self) -> CaseFilter:
+        return CaseFilter(
+            view=self.view,
+            status=self.status or "",
+            priority=self.priority or "",
+            queue=self.queue,
+            assignee=self.assignee,
+            channel=self.channel or "",
+            language=self.language,
+            category=self.category,
+            customer=self.customer,
+            search=self.q,
+            sort=self.sort,
+        )
+
+
+class CaseIn(Schema):
+    customer_id: Id
+    subject: text(1, 255)
+    text: text(1, 50_000)
+    channel: ChannelChoice
+    queue_id: Id | None = None
+    priority: Priority = Priority.NORMAL
+    category: text(max_length=60) = ""
+
+
+class CasePatch(Schema):
+    subject: text(1, 255) | None = None
+    priority: Priority | None = None
+    category: text(max_length=60) | None = None
+    queue_id: Id | None = None
+
+
+class StatusIn(Schema):
+    status: CaseStatus
+
+
+class AssigneeIn(Schema):
+    assignee_id: Id | None
+
+
+class ReplyIn(Schema):
+    text: text(1, 50_000)
+    then: Literal["pending_customer", "open", "resolved"] = "pending_customer"
+
+
+class NoteIn(Schema):
+    text: text(1, 50_000)
+
+
+class MessageOut(Schema):
+    id: int
+    kind: str
+    channel: str
+    author_user_id: int | None
+    author_customer_id: int | None
+    sender_address: str
+    text: str
+    html: str
+    language: str
+    external_id: str
+    created_at: datetime
+    delivery_state: str | None
+    delivery_error: str
+
+    @staticmethod
+    def resolve_delivery_state(message: Message) -> str | None:
+        delivery = getattr(message, "delivery", None)
+        return delivery.state if delivery else None
+
+    @staticmethod
+    def resolve_delivery_error(message: Message) -> str:
+        delivery = getattr(message, "delivery", None)
+        return delivery.last_error if delivery else ""
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    at: datetime
+    actor_id: int | None
+    actor_kind: str
+    before: dict
+    after: dict
+
+
+class QueueOut(Schema):
+    id: int
+    name: str
+    slug: str
+    team_id: int | None
+    is_default: bool
+
+
+def _case(request: HttpRequest, number: int) -> Case:
+    return get_object_or_404(visible_cases(request.user).select_related("queue"), number=number)
+
+
+def _workable(request: HttpRequest, number: int) -> Case:
+    case = _case(request, number)
+    ensure(can_work(request.user, case))
+    return case
+
+
+@router.get("/cases", response=CasePage)
+def list_cases(request: HttpRequest, query: Query[CaseQuery]):
+    """The cases the token's user may see, filtered, a page at a time (follow `next_cursor`)."""
+    ensure(request.user.has_perm("desk.view_case"))
+    cases = case_list(request.user, query.to_filter())
+    page = keyset_page(cases, SORTS[query.sort], query.limit, query.cursor)
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.post("/cases", response={201: CaseOut})
+def create_case(request: HttpRequest, payload: CaseIn):
+    """Open a case for an existing customer, logged by the token's user."""
+    ensure(request.user.has_perm("desk.add_case"))
+    customer = get_object_or_404(Customer, pk=payload.customer_id)
+    queue = None
+    if payload.queue_id is not None:
+        queue = get_object_or_404(visible_queues(request.user), pk=payload.queue_id)
+    case = services.open_case(
+        customer=customer,
+        subject=payload.subject,
+        text=payload.text,
+        channel=payload.channel,
+        queue=queue,
+        priority=payload.priority,
+        category=payload.category,
+        logged_by=request.user,
+    )
+    return Answer(201, case)
+
+
+@router.get("/cases/{number}", response=CaseOut)
+def read_case(request: HttpRequest, number: int = CaseNumber):
+    """One case."""
+    return _case(request, number)
+
+
+@router.patch("/cases/{number}", response=CaseOut)
+def update_case(request: HttpRequest, payload: CasePatch, number: int = CaseNumber):
+    """Change subject, priority, category or queue."""
+    case = _workable(request, number)
+    changes = payload.dict(exclude_unset=True, exclude_none=True)
+    if "queue_id" in changes:
+        changes["queue"] = get_object_or_404(
+            visible_queues(request.user), pk=changes.pop("queue_id")
+        )
+    return services.change_case_details(case, actor=request.user, **changes)
+
+
+@router.post("/cases/{number}/status", response=CaseOut)
+def move_case(request: HttpRequest, payload: StatusIn, number: int = CaseNumber):
+    """Move the case to another status, as the lifecycle allows (409 otherwise)."""
+    case = _workable(request, number)
+    return services.change_status(case, Status(payload.status), actor=request.user)
+
+
+@router.put("/cases/{number}/assignee", response=CaseOut)
+def assign(request: HttpRequest, payload: AssigneeIn, number: int = CaseNumber):
+    """Give the case to a user, or back to the queue with null."""
+    case = _workable(request, number)
+    assignee = None
+    if payload.assignee_id is not None:
+        assignee = get_object_or_404(User, pk=payload.assignee_id, is_active=True)
+    ensure(can_assign(request.user, case, assignee))
+    return services.assign_case(case, assignee, actor=request.user)
+
+
+@router.get("/cases/{number}/messages", response=list[MessageOut])
+def list_messages(request: HttpRequest, number: int = CaseNumber):
+    """The case's thread in time order, internal notes included."""
+    return list(case_thread(_case(request, number)))
+
+
+@router.post("/cases/{number}/replies", response={201: MessageOut})
+def reply(request: HttpRequest, payload: ReplyIn, number: int = CaseNumber):
+    """Reply to the customer by email (through the outbox)."""
+    case = _workable(request, number)
+    message = services.reply_to_customer(
+        case, agent=request.user, text=payload.text, then=Status(payload.then)
+    )
+    return Answer(201, message)
+
+
+@router.post("/cases/{number}/notes", response={201: MessageOut})
+def note(request: HttpRequest, payload: NoteIn, number: int = CaseNumber):
+    """Add an internal note."""
+    case = _workable(request, number)
+    return Answer(201, services.add_internal_note(case, agent=request.user, text=payload.text))
+
+
+@router.get("/cases/{number}/events", response=list[EventOut])
+def list_events(request: HttpRequest, number: int = CaseNumber):
+    """The case's history: every change, who made it and when."""
+    return list(case_history(_case(request, number)))
+
+
+@router.get("/queues", response=list[QueueOut], tags=["queues"])
+def list_queues(request: HttpRequest):
+    """The queues whose cases the token's user may see."""
+    return list(visible_queues(request.user))

@@ -1,0 +1,50 @@
+"""Role x action x own/other team, through the REST API: the same answers as the UI."""
+
+import pytest
+
+from tests.desk.test_permission_matrix import ALLOWED, HIDDEN, expected
+
+ACTIONS = ("read", "reply", "note", "take", "assign_teammate", "status", "details", "messages")
+
+
+def call(api, case, action, teammate):
+    number = case.number
+    json = {"content_type": "application/json"}
+    return {
+        "read": lambda: api.get(f"/api/cases/{number}"),
+        "messages": lambda: api.get(f"/api/cases/{number}/messages"),
+        "reply": lambda: api.post(f"/api/cases/{number}/replies", {"text": "Hi"}, **json),
+        "note": lambda: api.post(f"/api/cases/{number}/notes", {"text": "Hi"}, **json),
+        "take": lambda: api.put(
+            f"/api/cases/{number}/assignee", {"assignee_id": api.user_id}, **json
+        ),
+        "assign_teammate": lambda: api.put(
+            f"/api/cases/{number}/assignee", {"assignee_id": teammate.pk}, **json
+        ),
+        "status": lambda: api.post(f"/api/cases/{number}/status", {"status": "resolved"}, **json),
+        "details": lambda: api.patch(f"/api/cases/{number}", {"priority": "high"}, **json),
+    }[action]()
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("side", ["own", "other"])
+@pytest.mark.parametrize("role", ["agent", "lead", "manager", "admin"])
+def test_api_permission_matrix(
+    api_as, request, role, side, action, front_team, case, repairs_case, teammate
+):
+    from loyaldesk.accounts.models import User
+
+    user = request.getfixturevalue({"admin": "admin_user"}.get(role, role))
+    target = case if side == "own" else repairs_case
+    mate = teammate if side == "own" else User.objects.get(username="agent2")
+    api = api_as(user)
+    api.user_id = user.pk
+    before = target.events.count()
+    response = call(api, target, action, mate)
+    outcome = expected(role, side, {"read": "detail", "messages": "detail"}.get(action, action))
+    if outcome == ALLOWED:
+        assert response.status_code in (200, 201), response.content
+        assert action in ("read", "messages") or target.events.count() > before
+    else:
+        assert response.status_code == (404 if outcome == HIDDEN else 403), response.content
+        assert target.events.count() == before
