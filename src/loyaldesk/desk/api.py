@@ -62,7 +62,9 @@ class CaseQuery(Schema):
     status: CaseStatus | None = None
     priority: Priority | None = None
     queue: Id | None = None
-    assignee: text(max_length=20) = Field("", description="'me', 'none' or a user id")
+    assignee: str = Field(
+        "", pattern=r"^(|me|none|[0-9]{1,18})$", description="'me', 'none' or a user id"
+    )
     channel: ChannelChoice | None = None
     language: text(max_length=8) = ""
     category: text(max_length=60) = ""

@@ -28,6 +28,7 @@ SORTS = {
 }
 DEFAULT_SORT = "-updated_at"
 NOBODY = "none"
+MAX_NUMBER_DIGITS = 18
 ME = "me"
 
 
@@ -87,17 +88,22 @@ class CaseFilter:
         }
 
 
+def is_small_number(text: str) -> bool:
+    """Plain ASCII digits that fit a database integer (not '³', not 30 digits)."""
+    return text.isascii() and text.isdigit() and len(text) <= MAX_NUMBER_DIGITS
+
+
 def _assignee_condition(assignee: str, user: User) -> Q:
     if assignee == ME:
         return Q(assignee=user)
     if assignee == NOBODY:
         return Q(assignee__isnull=True)
-    return Q(assignee_id=int(assignee)) if assignee.isdigit() else Q()
+    return Q(assignee_id=int(assignee)) if is_small_number(assignee) else Q()
 
 
 def _search_condition(term: str) -> Q:
     term = term.strip().lstrip("#")
-    if term.isdigit():
+    if is_small_number(term):
         return Q(number=int(term))
     return (
         Q(subject__icontains=term)
