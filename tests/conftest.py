@@ -11,10 +11,14 @@ from loyaldesk.desk.services import open_case
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _plain_http(settings):
-    """The test client speaks plain HTTP; production settings would redirect it to HTTPS."""
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http():
+    """Test clients and the live server speak plain HTTP; production settings would redirect
+    them to HTTPS. Session-wide, because middleware reads it when a server starts."""
+    from django.conf import settings
+
     settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
 
 
 @pytest.fixture(autouse=True)

@@ -55,6 +55,9 @@ def test_views_select_and_count(client, agent, front_team, case, customer):
     assert mine.context["counts"]["mine"] == 1
     assert mine.context["counts"]["unassigned"] == 1
     assert [c.pk for c in mine.context["page"]] == [other.pk]
+    nav = mine.content.decode()
+    assert "My open cases" in nav
+    assert "Unassigned in my teams" in nav
     unassigned = client.get(url, {"view": "unassigned"})
     assert [c.pk for c in unassigned.context["page"]] == [case.pk]
     change_status(other, "resolved", actor=agent)

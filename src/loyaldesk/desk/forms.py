@@ -164,8 +164,12 @@ class BulkActionForm(forms.Form):
     assignee = forms.ModelChoiceField(
         label=_("Assignee"), queryset=User.objects.none(), required=False, empty_label=_("Nobody")
     )
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=CaseStatus.choices)
-    priority = forms.ChoiceField(label=_("Priority"), required=False, choices=Priority.choices)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", "—"), *CaseStatus.choices]
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), required=False, choices=[("", "—"), *Priority.choices]
+    )
 
     def __init__(self, *args, assignees=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -81,7 +81,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         "page": page,
         "case_filter": case_filter,
         "query": urlencode(case_filter.as_query()),
-        "views": CaseView,
+        "views": list(CaseView),
         "counts": view_counts(request.user),
         "saved_views": request.user.saved_views.all(),
         "saved": saved,

@@ -1,0 +1,63 @@
+"""The agent's day in a real headless Chromium (Debian's), driven by Playwright."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from loyaldesk.channels.models import Delivery
+from loyaldesk.desk.models import Case
+from tests.desk.conftest import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def page(live_server, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    # test itself are still synchronous, so Django is told they are safe here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
+        )
+        page = browser.new_page(base_url=live_server.url)
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+def test_agent_signs_in_replies_notes_resolves_and_finds_the_case(page, agent, front_team, case):
+    page.goto("/")
+    page.get_by_label("Username").fill("agent1")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Cases")).to_be_visible()
+
+    page.get_by_role("link", name=re.compile(r"^All open")).click()
+    page.get_by_role("link", name=case.subject).click()
+    expect(page.get_by_role("heading", name=f"{case.reference} · {case.subject}")).to_be_visible()
+
+    page.get_by_label("Reply to the customer").fill("Buongiorno Chiara, le mandiamo un tecnico.")
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.get_by_text("Reply queued for sending.")).to_be_visible()
+    expect(page.get_by_text("le mandiamo un tecnico")).to_be_visible()
+
+    page.get_by_label("Internal note").fill("Technician booked for Tuesday")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.locator(".kind-note").get_by_text("Technician booked for Tuesday")).to_be_visible()
+
+    page.get_by_label("Move to").select_option("resolved")
+    page.get_by_role("button", name="Move", exact=True).click()
+    expect(page.get_by_text("Status changed.")).to_be_visible()
+
+    page.get_by_role("link", name="Cases", exact=True).first.click()
+    page.get_by_role("link", name=re.compile(r"^Recently resolved")).click()
+    page.get_by_label("Search").fill(str(case.number))
+    page.get_by_label("Search").press("Enter")
+    expect(page.get_by_role("link", name=case.subject)).to_be_visible()
+
+    resolved = Case.objects.get(pk=case.pk)
+    assert resolved.status == "resolved"
+    assert resolved.first_response_at is not None
+    assert Delivery.objects.filter(message__case=case).count() == 1
