@@ -29,14 +29,8 @@ def call(api, case, action, teammate):
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("side", ["own", "other"])
 @pytest.mark.parametrize("role", ["agent", "lead", "manager", "admin"])
-def test_api_permission_matrix(
-    api_as, request, role, side, action, front_team, case, repairs_case, teammate
-):
-    from loyaldesk.accounts.models import User
-
-    user = request.getfixturevalue({"admin": "admin_user"}.get(role, role))
-    target = case if side == "own" else repairs_case
-    mate = teammate if side == "own" else User.objects.get(username="agent2")
+def test_api_permission_matrix(api_as, matrix_cell, role, side, action):
+    user, target, mate = matrix_cell(role, side)
     api = api_as(user)
     api.user_id = user.pk
     before = target.events.count()

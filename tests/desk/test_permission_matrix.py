@@ -47,12 +47,8 @@ def changed(case, before_events: int) -> bool:
 @pytest.mark.parametrize("action", ACTIONS)
 @pytest.mark.parametrize("side", ["own", "other"])
 @pytest.mark.parametrize("role", ["agent", "lead", "manager", "admin"])
-def test_ui_permission_matrix(
-    client, request, role, side, action, front_team, case, repairs_case, teammate
-):
-    user = request.getfixturevalue({"admin": "admin_user"}.get(role, role))
-    target = case if side == "own" else repairs_case
-    mate = teammate if side == "own" else User.objects.get(username="agent2")
+def test_ui_permission_matrix(client, matrix_cell, role, side, action):
+    user, target, mate = matrix_cell(role, side)
     client.force_login(user)
     before = target.events.count()
     response = request_for(client, target, action, mate)
