@@ -2,6 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from loyaldesk.accounts.models import Team
 from loyaldesk.accounts.roles import Role
 from loyaldesk.accounts.services import create_staff_user
 from loyaldesk.customers.services import create_customer
@@ -9,6 +10,7 @@ from loyaldesk.desk.models import Queue
 from loyaldesk.desk.services import open_case
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+PASSWORD = "a-long-pass-phrase"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -87,3 +89,37 @@ def api_as(client):
         return client
 
     return make
+
+
+@pytest.fixture
+def front_team(queue, agent, lead):
+    """The General queue belongs to the front-line team: agent1 works in it, lead1 leads it."""
+    team = Team.objects.create(name="Front line", lead=lead)
+    team.members.add(agent, lead)
+    queue.team = team
+    queue.save()
+    return team
+
+
+@pytest.fixture
+def teammate(front_team):
+    user = create_staff_user("agent3", PASSWORD, Role.AGENT, first_name="Lucie")
+    front_team.members.add(user)
+    return user
+
+
+@pytest.fixture
+def repairs_queue(db):
+    """Another team's queue, with its own lead and agent."""
+    lead = create_staff_user("lead2", PASSWORD, Role.TEAM_LEAD, first_name="Bruno")
+    agent = create_staff_user("agent2", PASSWORD, Role.AGENT, first_name="Marco")
+    team = Team.objects.create(name="Repairs", lead=lead)
+    team.members.add(lead, agent)
+    return Queue.objects.create(name="Repairs", slug="repairs", team=team)
+
+
+@pytest.fixture
+def repairs_case(customer, repairs_queue):
+    return open_case(
+        customer=customer, subject="Riparazione", text="...", channel="phone", queue=repairs_queue
+    )

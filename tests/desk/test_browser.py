@@ -7,7 +7,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from loyaldesk.channels.models import Delivery
 from loyaldesk.desk.models import Case
-from tests.desk.conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -27,7 +27,9 @@ def page(live_server, monkeypatch):
         browser.close()
 
 
-def test_agent_signs_in_replies_notes_resolves_and_finds_the_case(page, agent, front_team, case):
+def test_agent_signs_in_replies_notes_resolves_finds_the_case_and_its_customer(
+    page, agent, front_team, case
+):
     page.goto("/")
     page.get_by_label("Username").fill("agent1")
     page.get_by_label("Password").fill(PASSWORD)
@@ -56,6 +58,12 @@ def test_agent_signs_in_replies_notes_resolves_and_finds_the_case(page, agent, f
     page.get_by_label("Search").fill(str(case.number))
     page.get_by_label("Search").press("Enter")
     expect(page.get_by_role("link", name=case.subject)).to_be_visible()
+
+    page.get_by_role("link", name=case.subject).click()
+    page.get_by_role("link", name=str(case.customer)).click()
+    expect(page.get_by_role("heading", name=re.compile(str(case.customer)))).to_be_visible()
+    expect(page.get_by_text("chiara.rossi@example.it")).to_be_visible()
+    expect(page.get_by_role("link", name=case.reference)).to_be_visible()
 
     resolved = Case.objects.get(pk=case.pk)
     assert resolved.status == "resolved"

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from loyaldesk.desk.models import Case, SavedView
 from loyaldesk.desk.services import assign_case, change_status, open_case
-from tests.desk.conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 
 def test_pages_need_login(client, case):

@@ -36,6 +36,7 @@ LEAD_CASES = (
     "desk.assign_case",
     "accounts.view_user",
     "customers.change_customer",
+    "customers.merge_customer",
     "customers.add_customer",
     "customers.add_identity",
     "customers.change_identity",

@@ -15,6 +15,7 @@ from loyaldesk.core.schemas import MAX_ID, text
 from loyaldesk.customers import services
 from loyaldesk.customers.identities import InvalidAddress
 from loyaldesk.customers.models import Customer, CustomerLanguage, Organisation, Segment
+from loyaldesk.customers.selectors import current_customers
 from loyaldesk.desk.permissions import ensure
 
 router = Router(tags=["customers"])
@@ -40,6 +41,7 @@ class CustomerOut(Schema):
     consent_surveys: bool
     consent_marketing: bool
     customer_since: datetime
+    merged_into: int | None = Field(None, alias="merged_into_id")
     identities: list[IdentityOut]
 
     @staticmethod
@@ -100,6 +102,10 @@ class OrganisationPatch(Schema):
     segment: Segment | None = None
 
 
+class MergeIn(Schema):
+    duplicate_id: int = Field(..., ge=1, le=MAX_ID)
+
+
 class ErrorOut(Schema):
     detail: str
 
@@ -108,7 +114,7 @@ class ErrorOut(Schema):
 def list_customers(request: HttpRequest, query: Query[CustomerQuery]):
     """Customers, optionally matching a name or an address, a page at a time."""
     ensure(request.user.has_perm("customers.view_customer"))
-    customers = Customer.objects.prefetch_related("identities")
+    customers = current_customers().prefetch_related("identities")
     if term := query.q.strip():
         customers = customers.filter(
             Q(last_name__icontains=term)
@@ -149,6 +155,18 @@ def update_customer(request: HttpRequest, payload: CustomerPatch, customer_id: i
     customer = get_object_or_404(Customer, pk=customer_id)
     changes = payload.dict(exclude_unset=True, exclude_none=True)
     return services.update_customer(customer, actor=request.user, **changes)
+
+
+@router.post("/customers/{customer_id}/merge", response={200: CustomerOut, 409: ErrorOut})
+def merge_customers(request: HttpRequest, payload: MergeIn, customer_id: int = ObjectId):
+    """Fold a duplicate record into this customer; the duplicate is kept, marked as merged."""
+    ensure(request.user.has_perm("customers.merge_customer"))
+    survivor = get_object_or_404(Customer, pk=customer_id)
+    duplicate = get_object_or_404(Customer, pk=payload.duplicate_id)
+    try:
+        return services.merge_customers(survivor, duplicate, actor=request.user)
+    except services.CannotMerge as error:
+        return Answer(409, {"detail": str(error)})
 
 
 @router.get("/organisations", response=list[OrganisationOut], tags=["organisations"])

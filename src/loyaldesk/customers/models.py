@@ -1,8 +1,11 @@
+from datetime import date
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from loyaldesk.customers.identities import Channel
+from loyaldesk.customers.warranty import Warranty, warranty_on
 
 
 class Segment(models.TextChoices):
@@ -74,12 +77,22 @@ class Customer(models.Model):
     )
     customer_since = models.DateTimeField(_("customer since"), db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_records",
+        verbose_name=_("merged into"),
+        help_text=_("Set when this record was merged into another; it is kept for its history."),
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         indexes = [models.Index(fields=["last_name", "first_name"])]
+        permissions = [("merge_customer", _("Can merge two customer records"))]
 
     def __str__(self) -> str:
         return self.full_name or f"#{self.pk}"
@@ -209,5 +222,6 @@ class OwnedProduct(models.Model):
     def __str__(self) -> str:
         return f"{self.product} {self.serial_number}".strip()
 
-    def under_warranty(self, on_day) -> bool:
-        return self.purchased_on <= on_day <= self.warranty_ends_on
+    def warranty(self, on_day: date) -> Warranty:
+        """The warranty state of this unit on a day."""
+        return warranty_on(self.purchased_on, self.warranty_ends_on, on_day)

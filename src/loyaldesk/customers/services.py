@@ -12,10 +12,15 @@ from loyaldesk.accounts.models import User
 from loyaldesk.customers.identities import Channel, normalise_address
 from loyaldesk.customers.models import Customer, Identity, Membership, Organisation
 from loyaldesk.desk.events import record_event
+from loyaldesk.desk.models import Case, Event
 
 
 class AddressTaken(ValueError):
     """The address already identifies another customer."""
+
+
+class CannotMerge(ValueError):
+    """The two records cannot be merged (the same record, or one already merged)."""
 
 
 @transaction.atomic
@@ -88,6 +93,22 @@ def add_identity(
     return identity
 
 
+@transaction.atomic
+def remove_identity(
+    identity: Identity, *, actor: User | None = None, at: datetime | None = None
+) -> None:
+    """Detach a channel address from its customer; the event keeps what it was."""
+    identity = Identity.objects.select_for_update().get(pk=identity.pk)
+    record_event(
+        "customer.identity_removed",
+        customer=identity.customer,
+        actor=actor,
+        at=at or timezone.now(),
+        before={"channel": identity.channel, "address": identity.address},
+    )
+    identity.delete()
+
+
 CUSTOMER_DETAILS = frozenset(
     {
         "first_name",
@@ -140,3 +161,126 @@ def save_organisation(organisation: Organisation, **fields: object) -> Organisat
     organisation.full_clean()
     organisation.save()
     return organisation
+
+
+FILLED_FROM_DUPLICATE = ("first_name", "last_name", "city", "country")
+CONSENTS = ("consent_service_email", "consent_surveys", "consent_marketing")
+
+
+def _locked_pair(survivor: Customer, duplicate: Customer) -> tuple[Customer, Customer]:
+    if survivor.pk == duplicate.pk:
+        raise CannotMerge("a customer cannot be merged into itself")
+    pair = Customer.objects.select_for_update().filter(pk__in=[survivor.pk, duplicate.pk])
+    locked = {customer.pk: customer for customer in pair.order_by("pk")}
+    survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
+    if survivor.merged_into_id or duplicate.merged_into_id:
+        raise CannotMerge("one of these records was already merged into another")
+    return survivor, duplicate
+
+
+def _move_memberships(survivor: Customer, duplicate: Customer) -> int:
+    kept = dict(survivor.memberships.values_list("organisation_id", "is_primary"))
+    has_primary = any(kept.values())
+    moved = 0
+    for membership in duplicate.memberships.all():
+        if membership.organisation_id in kept:
+            membership.delete()
+            continue
+        membership.customer = survivor
+        membership.is_primary = membership.is_primary and not has_primary
+        membership.save()
+        moved += 1
+    return moved
+
+
+def _move_cases(survivor: Customer, duplicate: Customer, actor: User | None, at: datetime) -> int:
+    cases = list(Case.objects.select_for_update().filter(customer=duplicate))
+    for case in cases:
+        case.customer = survivor
+        case.save(update_fields=["customer"])
+        record_event(
+            "case.updated",
+            case=case,
+            actor=actor,
+            at=at,
+            before={"customer": duplicate.pk},
+            after={"customer": survivor.pk},
+        )
+    return len(cases)
+
+
+def _move_everything_else(survivor: Customer, duplicate: Customer) -> dict[str, int]:
+    """Repoint every other reference to the duplicate, including those later apps add."""
+    handled = {Event, Membership, Case}
+    moved = {}
+    for relation in Customer._meta.related_objects:
+        if not relation.one_to_many or relation.related_model in handled:
+            continue
+        field = relation.field.name
+        count = relation.related_model._base_manager.filter(**{field: duplicate}).update(
+            **{field: survivor}
+        )
+        if count:
+            moved[relation.related_model._meta.model_name + "." + field] = count
+    return moved
+
+
+def _combine_details(survivor: Customer, duplicate: Customer) -> dict[str, object]:
+    changes: dict[str, object] = {}
+    for field in FILLED_FROM_DUPLICATE:
+        if not getattr(survivor, field) and getattr(duplicate, field):
+            changes[field] = getattr(duplicate, field)
+    # A consent withdrawn on either record stays withdrawn.
+    for field in CONSENTS:
+        if getattr(survivor, field) and not getattr(duplicate, field):
+            changes[field] = False
+    if duplicate.customer_since < survivor.customer_since:
+        changes["customer_since"] = duplicate.customer_since
+    return changes
+
+
+@transaction.atomic
+def merge_customers(
+    survivor: Customer,
+    duplicate: Customer,
+    *,
+    actor: User | None = None,
+    at: datetime | None = None,
+) -> Customer:
+    """Fold a duplicate record into the survivor: cases, contact points, purchases, products.
+
+    The duplicate is kept, marked as merged, so the append-only event log keeps pointing at
+    the record it was written for; the survivor's history reads both.
+    """
+    at = at or timezone.now()
+    survivor, duplicate = _locked_pair(survivor, duplicate)
+    moved = _move_everything_else(survivor, duplicate)
+    moved["memberships"] = _move_memberships(survivor, duplicate)
+    moved["cases"] = _move_cases(survivor, duplicate, actor, at)
+    changes = _combine_details(survivor, duplicate)
+    before = {field: getattr(survivor, field) for field in changes}
+    for field, value in changes.items():
+        setattr(survivor, field, value)
+    survivor.save()
+    duplicate.merged_into = survivor
+    duplicate.save(update_fields=["merged_into"])
+    record_event(
+        "customer.merged",
+        customer=survivor,
+        actor=actor,
+        at=at,
+        before={"duplicate": duplicate.pk, **_jsonable(before)},
+        after={"duplicate": duplicate.pk, "moved": moved, **_jsonable(changes)},
+    )
+    record_event(
+        "customer.merged_into",
+        customer=duplicate,
+        actor=actor,
+        at=at,
+        after={"survivor": survivor.pk},
+    )
+    return survivor
+
+
+def _jsonable(values: dict[str, object]) -> dict[str, object]:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items()}

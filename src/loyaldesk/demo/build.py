@@ -165,7 +165,7 @@ class Generator:
             (
                 customer_id, first, last, life.language, life.segment, rng.choice(pool.cities),
                 COUNTRY[life.language], rng.random() < 0.97, rng.random() < 0.85,
-                rng.random() < 0.35, since, since,
+                rng.random() < 0.35, since, since, None,
             ),
         )  # fmt: skip
         created = json.dumps({"name": f"{first} {last}", "language": life.language})

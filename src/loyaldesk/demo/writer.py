@@ -35,7 +35,7 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     Customer: (
         "id", "first_name", "last_name", "preferred_language", "segment", "city", "country",
         "consent_service_email", "consent_surveys", "consent_marketing", "customer_since",
-        "created_at",
+        "created_at", "merged_into_id",
     ),
     Membership: ("id", "customer_id", "organisation_id", "is_primary"),
     Identity: ("id", "customer_id", "channel", "address", "is_verified", "created_at"),

@@ -191,7 +191,7 @@ def list_cases(request: HttpRequest, query: Query[CaseQuery]):
 def create_case(request: HttpRequest, payload: CaseIn):
     """Open a case for an existing customer, logged by the token's user."""
     ensure(request.user.has_perm("desk.add_case"))
-    customer = get_object_or_404(Customer, pk=payload.customer_id)
+    customer = get_object_or_404(Customer, pk=payload.customer_id, merged_into__isnull=True)
     queue = None
     if payload.queue_id is not None:
         queue = get_object_or_404(visible_queues(request.user), pk=payload.queue_id)
