@@ -55,10 +55,14 @@ def test_agent_signs_in_replies_notes_resolves_finds_the_case_and_its_customer(
 
     page.get_by_role("link", name="Cases", exact=True).first.click()
     page.get_by_role("link", name=re.compile(r"^Recently resolved")).click()
-    page.get_by_label("Search").fill(str(case.number))
-    page.get_by_label("Search").press("Enter")
+    page.get_by_label("Search", exact=True).fill(str(case.number))
+    page.get_by_label("Search", exact=True).press("Enter")
     expect(page.get_by_role("link", name=case.subject)).to_be_visible()
 
+    page.get_by_role("link", name=case.subject).click()
+    page.get_by_label("Search cases").fill("tecnico Chiara")
+    page.get_by_label("Search cases").press("Enter")
+    expect(page.get_by_role("link", name=case.subject)).to_be_visible()
     page.get_by_role("link", name=case.subject).click()
     page.get_by_role("link", name=str(case.customer)).click()
     expect(page.get_by_role("heading", name=re.compile(str(case.customer)))).to_be_visible()

@@ -15,7 +15,7 @@ from loyaldesk.core.schemas import MAX_ID, text
 from loyaldesk.customers import services
 from loyaldesk.customers.identities import InvalidAddress
 from loyaldesk.customers.models import Customer, CustomerLanguage, Organisation, Segment
-from loyaldesk.customers.selectors import current_customers
+from loyaldesk.customers.selectors import current_customers, search_customers
 from loyaldesk.desk.permissions import ensure
 
 router = Router(tags=["customers"])
@@ -114,13 +114,8 @@ class ErrorOut(Schema):
 def list_customers(request: HttpRequest, query: Query[CustomerQuery]):
     """Customers, optionally matching a name or an address, a page at a time."""
     ensure(request.user.has_perm("customers.view_customer"))
-    customers = current_customers().prefetch_related("identities")
-    if term := query.q.strip():
-        customers = customers.filter(
-            Q(last_name__icontains=term)
-            | Q(first_name__icontains=term)
-            | Q(identities__address__icontains=term.lower())
-        ).distinct()
+    customers = search_customers(query.q) if query.q.strip() else current_customers()
+    customers = customers.prefetch_related("identities")
     page = keyset_page(customers, BY_ID, query.limit, query.cursor)
     return {"items": page.items, "next_cursor": page.next_cursor}
 

@@ -10,6 +10,7 @@ from django.db.models import Count, Max, Min, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from loyaldesk.accounts.models import User
+from loyaldesk.core.fulltext import matching_values, search_words
 from loyaldesk.customers.identities import Channel, normalise_address
 from loyaldesk.customers.models import (
     Customer,
@@ -42,6 +43,22 @@ def find_customer(channel: Channel | str, address: str) -> Customer | None:
 def current_customers() -> QuerySet[Customer]:
     """Customers that were not merged into another record."""
     return Customer.objects.filter(merged_into__isnull=True)
+
+
+def search_customers(text: str, limit: int = 1000) -> QuerySet[Customer]:
+    """Current customers whose name holds every word, or with an email address starting with
+    the text; the newest `limit` matches of each kind."""
+    text = text.strip()
+    if "@" in text and " " not in text:
+        start = text.lower()
+        by_address = Identity.objects.filter(
+            channel=Channel.EMAIL, address__gte=start, address__lt=start + "\U0010ffff"
+        )
+        ids = list(by_address.values_list("customer_id", flat=True)[:limit])
+    else:
+        columns = ["first_name", "last_name"]
+        ids = matching_values("customers_customer", columns, search_words(text), "id", limit)
+    return current_customers().filter(pk__in=ids)
 
 
 @dataclass(frozen=True)

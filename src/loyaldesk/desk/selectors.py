@@ -14,6 +14,7 @@ from loyaldesk.core.pagination import Ordering
 from loyaldesk.desk.lifecycle import ACTIVE, Status
 from loyaldesk.desk.models import Case, Event, Message
 from loyaldesk.desk.permissions import sees_every_queue, team_ids, visible_cases
+from loyaldesk.desk.search import is_small_number, search_condition
 
 RECENTLY_RESOLVED_DAYS = 7
 ACTIVE_STATUSES = [str(status) for status in ACTIVE]
@@ -28,7 +29,6 @@ SORTS = {
 }
 DEFAULT_SORT = "-updated_at"
 NOBODY = "none"
-MAX_NUMBER_DIGITS = 18
 ME = "me"
 
 
@@ -88,28 +88,12 @@ class CaseFilter:
         }
 
 
-def is_small_number(text: str) -> bool:
-    """Plain ASCII digits that fit a database integer (not '³', not 30 digits)."""
-    return text.isascii() and text.isdigit() and len(text) <= MAX_NUMBER_DIGITS
-
-
 def _assignee_condition(assignee: str, user: User) -> Q:
     if assignee == ME:
         return Q(assignee=user)
     if assignee == NOBODY:
         return Q(assignee__isnull=True)
     return Q(assignee_id=int(assignee)) if is_small_number(assignee) else Q()
-
-
-def _search_condition(term: str) -> Q:
-    term = term.strip().lstrip("#")
-    if is_small_number(term):
-        return Q(number=int(term))
-    return (
-        Q(subject__icontains=term)
-        | Q(customer__last_name__icontains=term)
-        | Q(customer__identities__address__icontains=term.lower())
-    )
 
 
 def filtered_cases(user: User, case_filter: CaseFilter) -> QuerySet[Case]:
@@ -128,8 +112,7 @@ def filtered_cases(user: User, case_filter: CaseFilter) -> QuerySet[Case]:
     if case_filter.assignee:
         cases = cases.filter(_assignee_condition(case_filter.assignee, user))
     if case_filter.search.strip():
-        matching = Case.objects.filter(_search_condition(case_filter.search)).values("pk")
-        cases = cases.filter(pk__in=matching)
+        cases = cases.filter(search_condition(case_filter.search))
     return cases
 
 

@@ -1,0 +1,109 @@
+"""Full-text indexes and queries: FTS5 on SQLite, tsvector over a GIN index on PostgreSQL.
+
+Both ignore case and accents ("Hélène" is found by "helene") and treat every word of a query
+as a prefix, so "aspira" finds "aspirapolvere". No stemming: texts come in several languages.
+A query returns the newest matching rows only, at most `limit`, so a very common word costs a
+bounded amount of work.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from django.db import connection
+
+PG_CONFIG = "loyaldesk_search"
+MAX_WORDS = 8
+WORD = re.compile(r"[^\W_]{2,}")
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a query that an index can look up: letters and digits, two or more."""
+    return [word.lower() for word in WORD.findall(text)][:MAX_WORDS]
+
+
+def _fts5_query(words: Sequence[str]) -> str:
+    # Each word is letters and digits only, so quoting it is all the escaping FTS5 needs.
+    return " ".join(f'"{word}"*' for word in words)
+
+
+def _tsquery(words: Sequence[str]) -> str:
+    return " & ".join(f"{word}:*" for word in words)
+
+
+def _pg_document(columns: Sequence[str]) -> str:
+    joined = " || ' ' || ".join(connection.ops.quote_name(column) for column in columns)
+    return f"to_tsvector('{PG_CONFIG}'::regconfig, {joined})"
+
+
+def index_sql(vendor: str, table: str, columns: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The statements that create, and those that drop, a table's full-text index."""
+    index = f"{table}_fts"
+    if vendor == "sqlite":
+        listed = ", ".join(columns)
+        new = ", ".join(f"new.{column}" for column in columns)
+        old = ", ".join(f"old.{column}" for column in columns)
+        add = f"INSERT INTO {index}(rowid, {listed}) VALUES (new.id, {new});"
+        remove = f"INSERT INTO {index}({index}, rowid, {listed}) VALUES ('delete', old.id, {old});"
+        create = [
+            f"CREATE VIRTUAL TABLE {index} USING fts5({listed}, content='{table}', "
+            "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+            f"CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN {add} END",
+            f"CREATE TRIGGER {index}_delete AFTER DELETE ON {table} BEGIN {remove} END",
+            f"CREATE TRIGGER {index}_update AFTER UPDATE OF {listed} ON {table} "
+            f"BEGIN {remove} {add} END",
+            f"INSERT INTO {index}({index}) VALUES ('rebuild')",
+        ]
+        drop = [
+            *(
+                f"DROP TRIGGER IF EXISTS {index}_{event}"
+                for event in ("insert", "delete", "update")
+            ),
+            f"DROP TABLE IF EXISTS {index}",
+        ]
+        return create, drop
+    if vendor == "postgresql":
+        create = [f"CREATE INDEX {index} ON {table} USING gin ({_pg_document(columns)})"]
+        return create, [f"DROP INDEX IF EXISTS {index}"]
+    return [], []
+
+
+def search_configuration_sql(vendor: str) -> tuple[list[str], list[str]]:
+    """PostgreSQL's text search configuration: words as they are, without accents."""
+    if vendor != "postgresql":
+        return [], []
+    create = [
+        "CREATE EXTENSION IF NOT EXISTS unaccent",
+        f"CREATE TEXT SEARCH CONFIGURATION {PG_CONFIG} (COPY = simple)",
+        f"ALTER TEXT SEARCH CONFIGURATION {PG_CONFIG} "
+        "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple",
+    ]
+    return create, [f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {PG_CONFIG}"]
+
+
+def matching_values(
+    table: str, columns: Sequence[str], words: Sequence[str], select: str, limit: int
+) -> list:
+    """`select` of the newest rows (by id) of a table whose indexed columns hold every word."""
+    if not words:
+        return []
+    quote = connection.ops.quote_name
+    if connection.vendor == "sqlite":
+        index = f"{table}_fts"
+        sql = (
+            f"SELECT {quote(select)} FROM {quote(table)} WHERE id IN (SELECT rowid FROM {index} "
+            f"WHERE {index} MATCH %s ORDER BY rowid DESC LIMIT %s)"
+        )
+        query = _fts5_query(words)
+    elif connection.vendor == "postgresql":
+        sql = (
+            f"SELECT {quote(select)} FROM {quote(table)} WHERE {_pg_document(columns)} "
+            f"@@ to_tsquery('{PG_CONFIG}'::regconfig, %s) ORDER BY id DESC LIMIT %s"
+        )
+        query = _tsquery(words)
+    else:
+        raise NotImplementedError(f"no full-text search on {connection.vendor}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [query, limit])
+        return [row[0] for row in cursor.fetchall()]
