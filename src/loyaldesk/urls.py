@@ -9,6 +9,18 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="desk:case-list", permanent=False), name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(template_name="account/password_change_form.html"),
+        name="password_change",
+    ),
+    path(
+        "account/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="account/password_change_done.html"
+        ),
+        name="password_change_done",
+    ),
     path("cases/", include("loyaldesk.desk.urls")),
     path("customers/", include("loyaldesk.customers.urls")),
     path("api/", api.urls),
