@@ -13,6 +13,7 @@ from loyaldesk.accounts.tokens import user_for_token
 from loyaldesk.core.pagination import BadCursor
 from loyaldesk.customers.api import router as customers_router
 from loyaldesk.desk.api import router as desk_router
+from loyaldesk.desk.attachments import AttachmentRefused
 from loyaldesk.desk.lifecycle import TransitionNotAllowed
 from loyaldesk.desk.services import CaseIsClosed
 
@@ -52,6 +53,11 @@ def permission_denied(request: HttpRequest, error: PermissionDenied) -> HttpResp
 @api.exception_handler(CaseIsClosed)
 def conflict(request: HttpRequest, error: Exception) -> HttpResponse:
     return _error(request, str(error), 409)
+
+
+@api.exception_handler(AttachmentRefused)
+def refused_attachment(request: HttpRequest, error: AttachmentRefused) -> HttpResponse:
+    return _error(request, str(error), 422)
 
 
 @api.exception_handler(BadCursor)

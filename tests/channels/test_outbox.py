@@ -2,6 +2,7 @@ from datetime import timedelta
 from email import message_from_bytes
 from email.utils import getaddresses
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,6 +10,7 @@ from loyaldesk.channels.models import Delivery
 from loyaldesk.channels.services import MAX_ATTEMPTS, attempt_delivery, due_deliveries
 from loyaldesk.channels.tasks import retry_deliveries_task
 from loyaldesk.customers.services import create_customer
+from loyaldesk.desk.attachments import store_upload
 from loyaldesk.desk.services import open_case, reply_to_customer
 
 
@@ -112,3 +114,22 @@ def test_customer_without_email_is_reported_not_dropped(queue, agent):
     assert reply.delivery.state == "failed"
     assert "no email address" in reply.delivery.last_error
     assert case.events.filter(kind="message.delivery_failed").exists()
+
+
+def test_attachments_leave_with_the_reply(
+    smtp_inbox, jobs_run_now, case, agent, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("ricevuta.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        reply_to_customer(
+            case,
+            agent=agent,
+            text="In allegato",
+            attachments=[store_upload(upload, uploaded_by=agent)],
+        )
+    parts = [part for part in received(smtp_inbox).walk() if part.get_filename()]
+    assert [(p.get_filename(), p.get_content_type()) for p in parts] == [
+        ("ricevuta.pdf", "application/pdf")
+    ]
+    assert parts[0].get_payload(decode=True) == b"%PDF-1.4 x"

@@ -13,10 +13,11 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
-def page(live_server, monkeypatch):
+def page(live_server, monkeypatch, settings, tmp_path):
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
     # test itself are still synchronous, so Django is told they are safe here.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    settings.MEDIA_ROOT = tmp_path
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
@@ -46,8 +47,14 @@ def test_agent_signs_in_replies_notes_resolves_finds_the_case_and_its_customer(
     expect(page.get_by_text("le mandiamo un tecnico")).to_be_visible()
 
     page.get_by_label("Internal note").fill("Technician booked for Tuesday")
+    page.locator("#id_note_files").set_input_files(
+        files=[{"name": "booking.txt", "mimeType": "text/plain", "buffer": b"Tuesday 9:00"}]
+    )
     page.get_by_role("button", name="Add note").click()
     expect(page.locator(".kind-note").get_by_text("Technician booked for Tuesday")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="booking.txt").click()
+    assert download.value.suggested_filename == "booking.txt"
 
     page.get_by_label("Move to").select_option("resolved")
     page.get_by_role("button", name="Move", exact=True).click()

@@ -96,13 +96,17 @@ def _email(delivery: Delivery) -> EmailMessage:
         headers["In-Reply-To"] = delivery.in_reply_to
     if delivery.references:
         headers["References"] = delivery.references
-    return EmailMessage(
+    email = EmailMessage(
         subject=delivery.subject,
         body=message.text,
         from_email=delivery.from_address,
         to=[delivery.to_address],
         headers=headers,
     )
+    for attachment in message.attachments.order_by("pk"):
+        with attachment.file.open("rb") as content:
+            email.attach(attachment.filename, content.read(), attachment.content_type)
+    return email
 
 
 def is_permanent(error: Exception) -> bool:

@@ -5,18 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, File, Path, Query, Router, Schema
 from ninja import Status as Answer
+from ninja.files import UploadedFile
 
 from loyaldesk.accounts.models import User
 from loyaldesk.core.pagination import keyset_page
 from loyaldesk.core.schemas import MAX_ID, Id, text
 from loyaldesk.customers.models import ChannelChoice, Customer
 from loyaldesk.desk import services
+from loyaldesk.desk.attachments import MAX_ATTACHMENTS_PER_MESSAGE, store_upload
 from loyaldesk.desk.lifecycle import Status
-from loyaldesk.desk.models import Case, CaseStatus, Message, Priority
+from loyaldesk.desk.models import Attachment, Case, CaseStatus, Message, Priority
 from loyaldesk.desk.permissions import can_assign, can_work, ensure, visible_cases, visible_queues
 from loyaldesk.desk.selectors import (
     SORTS,
@@ -115,13 +117,33 @@ class AssigneeIn(Schema):
     assignee_id: Id | None
 
 
+AttachmentIds = list[Id]
+
+
 class ReplyIn(Schema):
     text: text(1, 50_000)
     then: Literal["pending_customer", "open", "resolved"] = "pending_customer"
+    attachment_ids: AttachmentIds = Field(
+        default_factory=list,
+        max_length=MAX_ATTACHMENTS_PER_MESSAGE,
+        description="Uploads from POST /uploads to send with the reply.",
+    )
 
 
 class NoteIn(Schema):
     text: text(1, 50_000)
+    attachment_ids: AttachmentIds = Field(
+        default_factory=list, max_length=MAX_ATTACHMENTS_PER_MESSAGE
+    )
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    message_id: int | None
 
 
 class MessageOut(Schema):
@@ -138,6 +160,11 @@ class MessageOut(Schema):
     created_at: datetime
     delivery_state: str | None
     delivery_error: str
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_attachments(message: Message) -> list:
+        return list(message.attachments.all())
 
     @staticmethod
     def resolve_delivery_state(message: Message) -> str | None:
@@ -255,7 +282,11 @@ def reply(request: HttpRequest, payload: ReplyIn, number: int = CaseNumber):
     """Reply to the customer by email (through the outbox)."""
     case = _workable(request, number)
     message = services.reply_to_customer(
-        case, agent=request.user, text=payload.text, then=Status(payload.then)
+        case,
+        agent=request.user,
+        text=payload.text,
+        then=Status(payload.then),
+        attachments=_uploads(request, payload.attachment_ids),
     )
     return Answer(201, message)
 
@@ -264,7 +295,50 @@ def reply(request: HttpRequest, payload: ReplyIn, number: int = CaseNumber):
 def note(request: HttpRequest, payload: NoteIn, number: int = CaseNumber):
     """Add an internal note."""
     case = _workable(request, number)
-    return Answer(201, services.add_internal_note(case, agent=request.user, text=payload.text))
+    note = services.add_internal_note(
+        case,
+        agent=request.user,
+        text=payload.text,
+        attachments=_uploads(request, payload.attachment_ids),
+    )
+    return Answer(201, note)
+
+
+def _uploads(request: HttpRequest, ids: list[int]) -> list[Attachment]:
+    """The token user's own unclaimed uploads, in the order given; 404 for any other id."""
+    found = Attachment.objects.in_bulk(set(ids))
+    mine = {
+        pk: attachment
+        for pk, attachment in found.items()
+        if attachment.uploaded_by_id == request.user.pk and attachment.message_id is None
+    }
+    missing = [pk for pk in ids if pk not in mine]
+    if missing:
+        raise Http404(f"no upload of yours with id {missing[0]}")
+    return [mine[pk] for pk in dict.fromkeys(ids)]
+
+
+@router.post("/uploads", response={201: AttachmentOut}, tags=["attachments"])
+def upload(request: HttpRequest, file: File[UploadedFile]):
+    """Upload a file to attach to a reply or note within 24 hours (multipart, field `file`)."""
+    ensure(request.user.has_perm("desk.add_attachment"))
+    return Answer(201, store_upload(file, uploaded_by=request.user))
+
+
+@router.get("/attachments/{attachment_id}", tags=["attachments"])
+def download(request: HttpRequest, attachment_id: int = Path(..., ge=1, le=MAX_ID)):
+    """The file of an attachment on a case you can see, or of your own upload."""
+    attachment = get_object_or_404(Attachment, pk=attachment_id)
+    if attachment.message_id is None:
+        ensure(attachment.uploaded_by_id == request.user.pk)
+    else:
+        _case(request, attachment.message.case.number)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
 
 
 @router.get("/cases/{number}/events", response=list[EventOut])

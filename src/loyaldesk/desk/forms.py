@@ -1,8 +1,10 @@
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from loyaldesk.accounts.models import User
 from loyaldesk.customers.models import ChannelChoice, CustomerLanguage
+from loyaldesk.desk.attachments import MAX_ATTACHMENTS_PER_MESSAGE, max_attachment_bytes
 from loyaldesk.desk.lifecycle import ALLOWED, Status
 from loyaldesk.desk.models import Case, CaseStatus, Priority, Queue
 from loyaldesk.desk.selectors import DEFAULT_SORT, ME, NOBODY, SORTS, CaseFilter, CaseView
@@ -75,6 +77,31 @@ class CaseFilterForm(forms.Form):
         )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several files in one input, each within the upload limit, at most ten."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None) -> list:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(files) > MAX_ATTACHMENTS_PER_MESSAGE:
+            raise forms.ValidationError(
+                _("At most %(count)d files per message.") % {"count": MAX_ATTACHMENTS_PER_MESSAGE}
+            )
+        cleaned = [super(FilesField, self).clean(file, initial) for file in files]
+        for file in cleaned:
+            if file.size > max_attachment_bytes():
+                raise forms.ValidationError(
+                    _("%(name)s is larger than %(size)s.")
+                    % {"name": file.name, "size": filesizeformat(max_attachment_bytes())}
+                )
+        return cleaned
+
+
 class ReplyForm(forms.Form):
     """A reply to the customer, and the status the case takes after it."""
 
@@ -87,12 +114,14 @@ class ReplyForm(forms.Form):
         label=_("Reply to the customer"), max_length=MAX_MESSAGE_LENGTH, widget=forms.Textarea
     )
     then = forms.ChoiceField(label=_("Then"), choices=THEN_CHOICES, initial=Status.PENDING_CUSTOMER)
+    files = FilesField(label=_("Attach files"), required=False)
 
 
 class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("Internal note"), max_length=MAX_MESSAGE_LENGTH, widget=forms.Textarea
     )
+    files = FilesField(label=_("Attach files"), required=False)
 
 
 class AssignForm(forms.Form):

@@ -1,6 +1,12 @@
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loyaldesk.customers.models import ChannelChoice, Customer
@@ -197,11 +203,32 @@ class Message(models.Model):
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class Attachment(models.Model):
-    """A file that came with or was sent in a message."""
+def attachment_path(attachment: Attachment, filename: str) -> str:
+    """Where a file is stored: a random name, so no customer-chosen name reaches the disk."""
+    suffix = Path(filename).suffix.lower()
+    suffix = suffix if suffix[1:].isalnum() and len(suffix) <= 10 else ""
+    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+
+class Attachment(models.Model):
+    """A file that came with or was sent in a message; staged (no message yet) after an upload."""
+
+    message = models.ForeignKey(
+        Message,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        null=True,
+        blank=True,
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
     filename = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=127)
     size = models.PositiveBigIntegerField(_("size in bytes"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from loyaldesk.channels.services import queue_email
 from loyaldesk.core.services import reserve_numbers
 from loyaldesk.customers.identities import Channel
 from loyaldesk.customers.models import Customer
+from loyaldesk.desk.attachments import check_claimable, claim
 from loyaldesk.desk.events import record_event
 from loyaldesk.desk.html import sanitize_html
 from loyaldesk.desk.lifecycle import (
@@ -21,7 +23,15 @@ from loyaldesk.desk.lifecycle import (
     apply_move,
     status_on_customer_message,
 )
-from loyaldesk.desk.models import Case, Message, MessageKind, Priority, Queue, SavedView
+from loyaldesk.desk.models import (
+    Attachment,
+    Case,
+    Message,
+    MessageKind,
+    Priority,
+    Queue,
+    SavedView,
+)
 
 CASE_SEQUENCE = "case"
 EDITABLE_DETAILS = frozenset({"subject", "priority", "category", "queue"})
@@ -61,6 +71,7 @@ def _add_message(
     sender_address: str = "",
     external_id: str = "",
     raw_source: bytes | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> Message:
     message = Message(
         case=case,
@@ -80,13 +91,17 @@ def _add_message(
             f"{case.number}-{int(at.timestamp())}.raw", ContentFile(raw_source), save=False
         )
     message.save()
+    claim(attachments, message)
+    after = {"message": message.pk, "kind": kind, "channel": channel}
+    if attachments:
+        after["attachments"] = [attachment.pk for attachment in attachments]
     record_event(
         "message.added",
         case=case,
         actor=author_user,
         by_customer=author_customer is not None,
         at=at,
-        after={"message": message.pk, "kind": kind, "channel": channel},
+        after=after,
     )
     case.updated_at = max(case.updated_at, at)
     return message
@@ -216,11 +231,13 @@ def reply_to_customer(
     text: str,
     html: str = "",
     then: Status | None = Status.PENDING_CUSTOMER,
+    attachments: Sequence[Attachment] = (),
     at: datetime | None = None,
 ) -> Message:
     """Send the customer a reply by email through the outbox; the first one stamps the first
     response time."""
     at = at or timezone.now()
+    check_claimable(attachments, agent)
     case = _locked(case)
     if case.status == Status.CLOSED:
         raise CaseIsClosed(f"case {case.reference} is closed")
@@ -232,6 +249,7 @@ def reply_to_customer(
         html=html,
         at=at,
         author_user=agent,
+        attachments=attachments,
     )
     queue_email(message)
     if case.first_response_at is None:
@@ -243,12 +261,26 @@ def reply_to_customer(
 
 
 @transaction.atomic
-def add_internal_note(case: Case, *, agent: User, text: str, at: datetime | None = None) -> Message:
+def add_internal_note(
+    case: Case,
+    *,
+    agent: User,
+    text: str,
+    attachments: Sequence[Attachment] = (),
+    at: datetime | None = None,
+) -> Message:
     """Add a note only staff can see."""
     at = at or timezone.now()
+    check_claimable(attachments, agent)
     case = _locked(case)
     message = _add_message(
-        case, kind=MessageKind.NOTE, channel="api", text=text, at=at, author_user=agent
+        case,
+        kind=MessageKind.NOTE,
+        channel="api",
+        text=text,
+        at=at,
+        author_user=agent,
+        attachments=attachments,
     )
     case.save()
     return message

@@ -6,6 +6,7 @@ from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from loyaldesk.desk.attachments import forget_stale_uploads
 from loyaldesk.desk.services import close_resolved_cases
 
 
@@ -13,3 +14,9 @@ from loyaldesk.desk.services import close_resolved_cases
 def close_resolved_cases_task() -> int:
     """Close cases that stayed resolved, without a customer reply, past the configured delay."""
     return close_resolved_cases(older_than=timedelta(days=settings.AUTO_CLOSE_RESOLVED_AFTER_DAYS))
+
+
+@db_periodic_task(crontab(minute="17"))
+def forget_stale_uploads_task() -> int:
+    """Delete uploads that no reply or note claimed within a day."""
+    return forget_stale_uploads()

@@ -14,4 +14,9 @@ urlpatterns = [
     path("<int:number>/assign/", views.case_assign_view, name="case-assign"),
     path("<int:number>/status/", views.case_status_view, name="case-status"),
     path("<int:number>/details/", views.case_details_view, name="case-details"),
+    path(
+        "<int:number>/attachments/<int:pk>/",
+        views.attachment_download_view,
+        name="attachment-download",
+    ),
 ]

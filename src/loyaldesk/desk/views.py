@@ -2,7 +2,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 from loyaldesk.accounts.models import User
 from loyaldesk.core.pagination import BadCursor, keyset_page
 from loyaldesk.desk import services
+from loyaldesk.desk.attachments import store_upload
 from loyaldesk.desk.bulk import apply_to_cases
 from loyaldesk.desk.forms import (
     AssignForm,
@@ -24,7 +26,7 @@ from loyaldesk.desk.forms import (
     StatusForm,
 )
 from loyaldesk.desk.lifecycle import Status, TransitionNotAllowed
-from loyaldesk.desk.models import Case, SavedView
+from loyaldesk.desk.models import Attachment, Case, SavedView
 from loyaldesk.desk.permissions import (
     assignable_users,
     can_assign,
@@ -143,13 +145,31 @@ def _back_to(case: Case) -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("desk:case-detail", args=[case.number]), status=303)
 
 
+def _stored(request: HttpRequest, files: list[UploadedFile]) -> list[Attachment]:
+    return [store_upload(file, uploaded_by=request.user) for file in files]
+
+
+@login_required
+@desk_view
+def attachment_download_view(request: HttpRequest, number: int, pk: int) -> FileResponse:
+    """A file of a case's thread, always as a download (never rendered in the desk's origin)."""
+    case = _visible_case(request, number)
+    attachment = get_object_or_404(Attachment, pk=pk, message__case=case)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+
+
 @require_POST
 @login_required
 @desk_view
 def case_reply_view(request: HttpRequest, number: int) -> HttpResponse:
     """Send the customer a reply."""
     case = _workable_case(request, number)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_case(request, case, status=400, reply_form=form)
     try:
@@ -158,6 +178,7 @@ def case_reply_view(request: HttpRequest, number: int) -> HttpResponse:
             agent=request.user,
             text=form.cleaned_data["text"],
             then=Status(form.cleaned_data["then"]),
+            attachments=_stored(request, form.cleaned_data["files"]),
         )
     except (services.CaseIsClosed, TransitionNotAllowed) as error:
         messages.error(request, str(error))
@@ -172,10 +193,15 @@ def case_reply_view(request: HttpRequest, number: int) -> HttpResponse:
 def case_note_view(request: HttpRequest, number: int) -> HttpResponse:
     """Add an internal note."""
     case = _workable_case(request, number)
-    form = NoteForm(request.POST)
+    form = NoteForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_case(request, case, status=400, note_form=form)
-    services.add_internal_note(case, agent=request.user, text=form.cleaned_data["text"])
+    services.add_internal_note(
+        case,
+        agent=request.user,
+        text=form.cleaned_data["text"],
+        attachments=_stored(request, form.cleaned_data["files"]),
+    )
     messages.success(request, _("Note added."))
     return _back_to(case)
 
