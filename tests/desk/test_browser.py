@@ -7,13 +7,15 @@ from playwright.sync_api import expect, sync_playwright
 
 from loyaldesk.channels.models import Delivery
 from loyaldesk.desk.models import Case
+from loyaldesk.desk.services import add_customer_message
 from tests.conftest import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
-def page(live_server, monkeypatch, settings, tmp_path):
+def new_page(live_server, monkeypatch, settings, tmp_path):
+    """Opens pages in Chromium, each in its own browser context (its own session)."""
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
     # test itself are still synchronous, so Django is told they are safe here.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -22,19 +24,32 @@ def page(live_server, monkeypatch, settings, tmp_path):
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
         )
-        page = browser.new_page(base_url=live_server.url)
-        page.set_default_timeout(15_000)
-        yield page
+
+        def open_page():
+            page = browser.new_context(base_url=live_server.url).new_page()
+            page.set_default_timeout(30_000)
+            return page
+
+        yield open_page
         browser.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
 
 
 def test_agent_signs_in_replies_notes_resolves_finds_the_case_and_its_customer(
     page, agent, front_team, case
 ):
-    page.goto("/")
-    page.get_by_label("Username").fill("agent1")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, "agent1")
     expect(page.get_by_role("heading", name="Cases")).to_be_visible()
 
     page.get_by_role("link", name=re.compile(r"^All open")).click()
@@ -80,3 +95,22 @@ def test_agent_signs_in_replies_notes_resolves_finds_the_case_and_its_customer(
     assert resolved.status == "resolved"
     assert resolved.first_response_at is not None
     assert Delivery.objects.filter(message__case=case).count() == 1
+
+
+def test_open_case_shows_new_messages_and_a_colleague_replying(
+    new_page, settings, agent, teammate, case
+):
+    settings.CASE_POLL_SECONDS = 1
+    mine, theirs = new_page(), new_page()
+    sign_in(mine, "agent1")
+    sign_in(theirs, "agent3")
+    case_url = f"/cases/{case.number}/"
+    mine.goto(case_url)
+    theirs.goto(case_url)
+    expect(mine.get_by_text("Lucie is viewing this case.")).to_be_visible()
+    theirs.get_by_label("Reply to the customer").fill("Buongiorno")
+    expect(mine.get_by_text("Lucie is writing a reply to this case.")).to_be_visible()
+
+    add_customer_message(case, text="Il tecnico non è ancora passato.", channel="email")
+    expect(mine.get_by_text("Il tecnico non è ancora passato.")).to_be_visible()
+    expect(mine.get_by_text("1 new message below.")).to_be_visible()

@@ -331,3 +331,23 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CasePresence(models.Model):
+    """Who has a case open right now, and whether they are writing a reply: refreshed by the
+    case page every few seconds, so two agents do not answer the same customer twice."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="presences")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    replying = models.BooleanField(_("writing a reply"), default=False)
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("case presence")
+        verbose_name_plural = _("case presences")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="one_presence_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.case}"

@@ -35,6 +35,8 @@ from loyaldesk.desk.permissions import (
     visible_cases,
     visible_queues,
 )
+from loyaldesk.desk.presence import note_presence, others_on_case, poll_seconds
+from loyaldesk.desk.search import is_small_number
 from loyaldesk.desk.selectors import (
     SORTS,
     CaseView,
@@ -122,10 +124,21 @@ def _case_forms(request: HttpRequest, case: Case, **bound) -> dict:
     return forms
 
 
-def _render_case(request: HttpRequest, case: Case, status: int = 200, **bound) -> HttpResponse:
-    context = {
+def _live_context(request: HttpRequest, case: Case, last_message_id: int) -> dict:
+    return {
         "case": case,
-        "thread": case_thread(case),
+        "last_message_id": last_message_id,
+        "others": others_on_case(case, request.user),
+        "poll_seconds": poll_seconds(),
+    }
+
+
+def _render_case(request: HttpRequest, case: Case, status: int = 200, **bound) -> HttpResponse:
+    thread = list(case_thread(case))
+    note_presence(case, request.user, replying=False)
+    context = {
+        **_live_context(request, case, thread[-1].pk if thread else 0),
+        "thread": thread,
         "history": case_history(case),
         "other_cases": customer_other_cases(case),
         "can_work": can_work(request.user, case),
@@ -139,6 +152,20 @@ def _render_case(request: HttpRequest, case: Case, status: int = 200, **bound) -
 def case_detail_view(request: HttpRequest, number: int) -> HttpResponse:
     """One case: its thread, its history, the customer's other cases and what can be done."""
     return _render_case(request, _visible_case(request, number))
+
+
+@login_required
+@desk_view
+def case_live_view(request: HttpRequest, number: int) -> HttpResponse:
+    """What changed on an open case page: new messages, and who else is on the case."""
+    case = _visible_case(request, number)
+    since = request.GET.get("since", "")
+    since = int(since) if is_small_number(since) else 0
+    note_presence(case, request.user, replying=request.GET.get("replying") == "1")
+    new_messages = list(case_thread(case).filter(pk__gt=since))
+    context = _live_context(request, case, new_messages[-1].pk if new_messages else since)
+    context["new_messages"] = new_messages
+    return render(request, "desk/_case_live.html", context)
 
 
 def _back_to(case: Case) -> HttpResponseRedirect:
