@@ -15,7 +15,7 @@ from loyaldesk.customers.api import router as customers_router
 from loyaldesk.desk.api import router as desk_router
 from loyaldesk.desk.attachments import AttachmentRefused
 from loyaldesk.desk.lifecycle import TransitionNotAllowed
-from loyaldesk.desk.services import CaseIsClosed
+from loyaldesk.desk.services import CannotMergeCases, CannotSplit, CaseIsClosed
 
 
 class TokenAuth(HttpBearer):
@@ -51,6 +51,8 @@ def permission_denied(request: HttpRequest, error: PermissionDenied) -> HttpResp
 
 @api.exception_handler(TransitionNotAllowed)
 @api.exception_handler(CaseIsClosed)
+@api.exception_handler(CannotMergeCases)
+@api.exception_handler(CannotSplit)
 def conflict(request: HttpRequest, error: Exception) -> HttpResponse:
     return _error(request, str(error), 409)
 

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "loyaldesk.core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from loyaldesk.core.fulltext import repair_indexes
+
+        post_migrate.connect(repair_indexes, sender=self)

@@ -14,6 +14,12 @@ from collections.abc import Sequence
 from django.db import connection
 
 PG_CONFIG = "loyaldesk_search"
+# Every full-text index: the table and the text columns it covers.
+INDEXED: dict[str, tuple[str, ...]] = {
+    "desk_message": ("text",),
+    "desk_case": ("subject",),
+    "customers_customer": ("first_name", "last_name"),
+}
 MAX_WORDS = 8
 WORD = re.compile(r"[^\W_]{2,}")
 
@@ -67,6 +73,29 @@ def index_sql(vendor: str, table: str, columns: Sequence[str]) -> tuple[list[str
         create = [f"CREATE INDEX {index} ON {table} USING gin ({_pg_document(columns)})"]
         return create, [f"DROP INDEX IF EXISTS {index}"]
     return [], []
+
+
+def repair_indexes(**_: object) -> list[str]:
+    """Recreate SQLite full-text triggers a migration dropped; return the tables repaired.
+
+    On SQLite, Django alters a table by copying it into a new one, which silently drops the
+    triggers that keep its full-text index current. Run after every migration.
+    """
+    if connection.vendor != "sqlite":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        present = {row[0] for row in cursor.fetchall()}
+        repaired = []
+        for table, columns in INDEXED.items():
+            wanted = {f"{table}_fts_{event}" for event in ("insert", "delete", "update")}
+            if table not in present or f"{table}_fts" not in present or wanted <= present:
+                continue
+            create, drop = index_sql("sqlite", table, columns)
+            for statement in [*drop, *create]:
+                cursor.execute(statement)
+            repaired.append(table)
+    return repaired
 
 
 def search_configuration_sql(vendor: str) -> tuple[list[str], list[str]]:

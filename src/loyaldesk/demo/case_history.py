@@ -215,7 +215,7 @@ class CaseHistoryWriter:
             stamp(case.first_response) if case.first_response else None,
             stamp(case.resolved_at) if case.resolved_at else None,
             stamp(case.closed_at) if case.closed_at else None,
-            stamp(case.updated), case.reopen_count,
+            stamp(case.updated), case.reopen_count, None,
         ))  # fmt: skip
         plan.case_id = case.case_id
         self.counts[f"cases.{status}"] += 1

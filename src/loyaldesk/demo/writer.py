@@ -49,6 +49,7 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "id", "number", "subject", "status", "priority", "category", "origin_channel", "language",
         "customer_id", "queue_id", "assignee_id", "repeat_of_id", "opened_at",
         "first_response_at", "resolved_at", "closed_at", "updated_at", "reopen_count",
+        "merged_into_id",
     ),
     Message: (
         "id", "case_id", "kind", "channel", "author_user_id", "author_customer_id",

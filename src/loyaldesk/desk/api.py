@@ -341,6 +341,65 @@ def download(request: HttpRequest, attachment_id: int = Path(..., ge=1, le=MAX_I
     )
 
 
+class MergeIn(Schema):
+    into: Id = Field(..., description="The number of the case that keeps the messages.")
+
+
+class LinkIn(Schema):
+    case: Id = Field(..., description="The number of the related case.")
+
+
+class SplitIn(Schema):
+    subject: text(max_length=255) = ""
+
+
+def _other_workable(request: HttpRequest, number: int) -> Case:
+    other = visible_cases(request.user).filter(number=number).first()
+    if other is None:
+        raise Http404(f"no case {number} you can see")
+    ensure(can_work(request.user, other))
+    return other
+
+
+@router.post("/cases/{number}/merge", response=CaseOut)
+def merge(request: HttpRequest, payload: MergeIn, number: int = CaseNumber):
+    """Merge this duplicate into another case; answers with the case that kept the messages."""
+    case = _workable(request, number)
+    return services.merge_cases(case, _other_workable(request, payload.into), actor=request.user)
+
+
+@router.post("/cases/{number}/links", response={204: None})
+def link(request: HttpRequest, payload: LinkIn, number: int = CaseNumber):
+    """Mark another case as related to this one."""
+    case = _workable(request, number)
+    other = _other_workable(request, payload.case)
+    if other.pk == case.pk:
+        raise services.CannotMergeCases("a case cannot be linked to itself")
+    services.link_cases(case, other, actor=request.user)
+    return Answer(204, None)
+
+
+@router.delete("/cases/{number}/links/{other}", response={204: None})
+def unlink(request: HttpRequest, number: int = CaseNumber, other: int = CaseNumber):
+    """Remove the link between two cases."""
+    case = _workable(request, number)
+    services.unlink_cases(case, _other_workable(request, other), actor=request.user)
+    return Answer(204, None)
+
+
+@router.post("/cases/{number}/messages/{message_id}/split", response={201: CaseOut})
+def split(
+    request: HttpRequest,
+    payload: SplitIn,
+    number: int = CaseNumber,
+    message_id: int = Path(..., ge=1, le=MAX_ID),
+):
+    """Make a new case of one of the customer's messages."""
+    case = _workable(request, number)
+    message = get_object_or_404(case.messages, pk=message_id)
+    return Answer(201, services.split_message(message, actor=request.user, subject=payload.subject))
+
+
 @router.get("/cases/{number}/events", response=list[EventOut])
 def list_events(request: HttpRequest, number: int = CaseNumber):
     """The case's history: every change, who made it and when."""

@@ -217,3 +217,27 @@ class BulkActionForm(forms.Form):
 
 class SavedViewForm(forms.Form):
     name = forms.CharField(label=_("Save this view as"), max_length=80)
+
+
+class CaseNumberField(forms.IntegerField):
+    """A case number as agents type it: '1042' or '#1042'."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().lstrip("#")
+        return super().to_python(value)
+
+
+class MergeCaseForm(forms.Form):
+    into = CaseNumberField(label=_("Merge into case number"), min_value=1, max_value=2**63 - 1)
+    confirm = forms.BooleanField(
+        label=_("Its messages go to that case, and this case is closed."), required=True
+    )
+
+
+class LinkCaseForm(forms.Form):
+    other = CaseNumberField(label=_("Link to case number"), min_value=1, max_value=2**63 - 1)
+
+
+class SplitForm(forms.Form):
+    subject = forms.CharField(label=_("Subject of the new case"), max_length=255, required=False)

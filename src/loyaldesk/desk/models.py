@@ -115,6 +115,22 @@ class Case(models.Model):
         related_name="repeats",
         help_text=_("An earlier case about the same problem."),
     )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_cases",
+        help_text=_("A duplicate case whose messages moved to this one."),
+    )
+    linked = models.ManyToManyField(
+        "self",
+        through="CaseLink",
+        symmetrical=True,
+        blank=True,
+        verbose_name=_("linked cases"),
+    )
     opened_at = models.DateTimeField(_("opened"), db_index=True)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True, db_index=True)
@@ -146,6 +162,30 @@ class Case(models.Model):
     @property
     def clock(self) -> Clock:
         return CLOCK[Status(self.status)]
+
+
+class CaseLink(models.Model):
+    """Two cases an agent marked as related (same incident, same order), stored both ways."""
+
+    from_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    to_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case link")
+        verbose_name_plural = _("case links")
+        constraints = [
+            models.UniqueConstraint(fields=["from_case", "to_case"], name="one_link_per_pair"),
+            models.CheckConstraint(
+                condition=~Q(from_case=models.F("to_case")), name="no_self_link"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_case_id} ↔ {self.to_case_id}"
 
 
 class Message(models.Model):

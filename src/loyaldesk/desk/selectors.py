@@ -148,8 +148,14 @@ def case_thread(case: Case) -> QuerySet[Message]:
 
 
 def case_history(case: Case) -> QuerySet[Event]:
-    """A case's events in order."""
-    return case.events.select_related("actor").order_by("at", "id")
+    """A case's events in order, with those of the duplicates merged into it."""
+    cases = Case.objects.filter(Q(pk=case.pk) | Q(merged_into=case)).values("pk")
+    return Event.objects.filter(case__in=cases).select_related("actor", "case").order_by("at", "id")
+
+
+def linked_cases(case: Case) -> QuerySet[Case]:
+    """The cases marked as related to this one, and those merged into it."""
+    return Case.objects.filter(Q(linked=case) | Q(merged_into=case)).order_by("-opened_at")
 
 
 def customer_other_cases(case: Case, limit: int = 10) -> QuerySet[Case]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from loyaldesk.accounts.models import User
@@ -26,6 +27,7 @@ from loyaldesk.desk.lifecycle import (
 from loyaldesk.desk.models import (
     Attachment,
     Case,
+    CaseLink,
     Message,
     MessageKind,
     Priority,
@@ -379,3 +381,139 @@ def save_view(owner: User, name: str, query: dict[str, str]) -> SavedView:
 def forget_view(saved: SavedView) -> None:
     """Delete a saved view."""
     saved.delete()
+
+
+class CannotMergeCases(ValueError):
+    """The cases cannot be merged: the same case, or one is closed or already merged."""
+
+
+class CannotSplit(ValueError):
+    """Only a customer's message, in a case that keeps another message, can become a case."""
+
+
+def _locked_pair(first: Case, second: Case) -> tuple[Case, Case]:
+    pair = Case.objects.select_for_update().filter(pk__in=[first.pk, second.pk]).order_by("pk")
+    locked = {case.pk: case for case in pair}
+    return locked[first.pk], locked[second.pk]
+
+
+def _close(case: Case, *, actor: User | None, at: datetime) -> None:
+    if case.status != Status.RESOLVED:
+        _move(case, Status.RESOLVED, actor=actor, at=at)
+    _move(case, Status.CLOSED, actor=actor, at=at)
+
+
+@transaction.atomic
+def merge_cases(
+    duplicate: Case, target: Case, *, actor: User | None = None, at: datetime | None = None
+) -> Case:
+    """Move a duplicate case's messages into the target and close the duplicate.
+
+    The duplicate keeps its number and its events (the log is append-only); it points at the
+    target, whose history shows both.
+    """
+    at = at or timezone.now()
+    if duplicate.pk == target.pk:
+        raise CannotMergeCases("a case cannot be merged into itself")
+    duplicate, target = _locked_pair(duplicate, target)
+    for case in (duplicate, target):
+        if case.status == Status.CLOSED or case.merged_into_id:
+            raise CannotMergeCases(f"case {case.reference} is closed or already merged")
+    moved = Message.objects.filter(case=duplicate).update(case=target)
+    duplicate.merged_into = target
+    _close(duplicate, actor=actor, at=at)
+    duplicate.save()
+    record_event(
+        "case.merged_into",
+        case=duplicate,
+        actor=actor,
+        at=at,
+        after={"target": target.number, "messages": moved},
+    )
+    record_event(
+        "case.merged",
+        case=target,
+        actor=actor,
+        at=at,
+        after={"duplicate": duplicate.number, "messages": moved},
+    )
+    target.updated_at = max(target.updated_at, at)
+    target.save()
+    return target
+
+
+@transaction.atomic
+def link_cases(case: Case, other: Case, *, actor: User | None = None) -> None:
+    """Mark two cases as related; linking twice changes nothing."""
+    if case.pk == other.pk:
+        raise ValueError("a case cannot be linked to itself")
+    if CaseLink.objects.filter(from_case=case, to_case=other).exists():
+        return
+    CaseLink.objects.bulk_create(
+        [
+            CaseLink(from_case=case, to_case=other, created_by=actor),
+            CaseLink(from_case=other, to_case=case, created_by=actor),
+        ]
+    )
+    for one, another in ((case, other), (other, case)):
+        record_event("case.linked", case=one, actor=actor, after={"case": another.number})
+
+
+@transaction.atomic
+def unlink_cases(case: Case, other: Case, *, actor: User | None = None) -> None:
+    """Remove the link between two cases, if there is one."""
+    links = CaseLink.objects.filter(
+        Q(from_case=case, to_case=other) | Q(from_case=other, to_case=case)
+    )
+    if links.delete()[0]:
+        for one, another in ((case, other), (other, case)):
+            record_event("case.unlinked", case=one, actor=actor, before={"case": another.number})
+
+
+@transaction.atomic
+def split_message(
+    message: Message, *, actor: User, subject: str = "", at: datetime | None = None
+) -> Case:
+    """Turn a customer's message about another matter into a case of its own."""
+    at = at or timezone.now()
+    case = _locked(message.case)
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.kind != MessageKind.INBOUND or message.case_id != case.pk:
+        raise CannotSplit("only a message from the customer can become a case")
+    if not case.messages.exclude(pk=message.pk).exists():
+        raise CannotSplit("the case would be left without a message")
+    new_case = Case.objects.create(
+        number=reserve_numbers(CASE_SEQUENCE)[0],
+        subject=(subject.strip() or message.text.strip()[:80] or case.subject)[:255],
+        status=Status.NEW,
+        priority=case.priority,
+        category=case.category,
+        origin_channel=message.channel,
+        language=case.language,
+        customer=case.customer,
+        queue=case.queue,
+        opened_at=at,
+        updated_at=at,
+    )
+    message.case = new_case
+    message.save(update_fields=["case"])
+    record_event(
+        "case.opened",
+        case=new_case,
+        actor=actor,
+        at=at,
+        after={
+            "number": new_case.number,
+            "subject": new_case.subject,
+            "split_from": case.number,
+            "message": message.pk,
+        },
+    )
+    record_event(
+        "case.split",
+        case=case,
+        actor=actor,
+        at=at,
+        after={"message": message.pk, "new_case": new_case.number},
+    )
+    return new_case

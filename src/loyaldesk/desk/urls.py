@@ -15,6 +15,9 @@ urlpatterns = [
     path("<int:number>/assign/", views.case_assign_view, name="case-assign"),
     path("<int:number>/status/", views.case_status_view, name="case-status"),
     path("<int:number>/details/", views.case_details_view, name="case-details"),
+    path("<int:number>/merge/", views.case_merge_view, name="case-merge"),
+    path("<int:number>/links/", views.case_link_view, name="case-link"),
+    path("<int:number>/messages/<int:pk>/split/", views.message_split_view, name="message-split"),
     path(
         "<int:number>/attachments/<int:pk>/",
         views.attachment_download_view,

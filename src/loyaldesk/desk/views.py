@@ -20,9 +20,12 @@ from loyaldesk.desk.forms import (
     BulkActionForm,
     CaseDetailsForm,
     CaseFilterForm,
+    LinkCaseForm,
+    MergeCaseForm,
     NoteForm,
     ReplyForm,
     SavedViewForm,
+    SplitForm,
     StatusForm,
 )
 from loyaldesk.desk.lifecycle import Status, TransitionNotAllowed
@@ -45,6 +48,7 @@ from loyaldesk.desk.selectors import (
     case_thread,
     colleagues,
     customer_other_cases,
+    linked_cases,
     view_counts,
 )
 
@@ -99,7 +103,8 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
 
 def _visible_case(request: HttpRequest, number: int) -> Case:
     return get_object_or_404(
-        visible_cases(request.user).select_related("customer", "queue", "assignee"), number=number
+        visible_cases(request.user).select_related("customer", "queue", "assignee", "merged_into"),
+        number=number,
     )
 
 
@@ -119,6 +124,8 @@ def _case_forms(request: HttpRequest, case: Case, **bound) -> dict:
         ),
         "status_form": StatusForm(case=case),
         "details_form": CaseDetailsForm(instance=case, queues=visible_queues(request.user)),
+        "merge_form": MergeCaseForm(),
+        "link_form": LinkCaseForm(),
     }
     forms.update(bound)
     return forms
@@ -130,6 +137,7 @@ def _live_context(request: HttpRequest, case: Case, last_message_id: int) -> dic
         "last_message_id": last_message_id,
         "others": others_on_case(case, request.user),
         "poll_seconds": poll_seconds(),
+        "can_work": can_work(request.user, case),
     }
 
 
@@ -140,6 +148,7 @@ def _render_case(request: HttpRequest, case: Case, status: int = 200, **bound) -
         **_live_context(request, case, thread[-1].pk if thread else 0),
         "thread": thread,
         "history": case_history(case),
+        "linked_cases": linked_cases(case),
         "other_cases": customer_other_cases(case),
         "can_work": can_work(request.user, case),
         **_case_forms(request, case, **bound),
@@ -282,6 +291,77 @@ def case_details_view(request: HttpRequest, number: int) -> HttpResponse:
     services.change_case_details(case, actor=request.user, **changes)
     messages.success(request, _("Case details saved."))
     return _back_to(case)
+
+
+def _other_workable_case(request: HttpRequest, number: int) -> Case:
+    other = visible_cases(request.user).filter(number=number).first()
+    ensure(other is not None and can_work(request.user, other))
+    return other
+
+
+@require_POST
+@login_required
+@desk_view
+def case_merge_view(request: HttpRequest, number: int) -> HttpResponse:
+    """Merge this duplicate into another case: its messages move there, it is closed."""
+    case = _workable_case(request, number)
+    form = MergeCaseForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, case, status=400, merge_form=form)
+    target = _other_workable_case(request, form.cleaned_data["into"])
+    try:
+        services.merge_cases(case, target, actor=request.user)
+    except services.CannotMergeCases as error:
+        messages.error(request, str(error))
+        return _back_to(case)
+    messages.success(
+        request, _("%(duplicate)s was merged into this case.") % {"duplicate": case.reference}
+    )
+    return _back_to(target)
+
+
+@require_POST
+@login_required
+@desk_view
+def case_link_view(request: HttpRequest, number: int) -> HttpResponse:
+    """Link this case to a related one, or remove that link."""
+    case = _workable_case(request, number)
+    form = LinkCaseForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, case, status=400, link_form=form)
+    other = _other_workable_case(request, form.cleaned_data["other"])
+    if other.pk == case.pk:
+        form.add_error("other", _("That is this case."))
+        return _render_case(request, case, status=400, link_form=form)
+    if "unlink" in request.POST:
+        services.unlink_cases(case, other, actor=request.user)
+        messages.success(request, _("Link removed."))
+    else:
+        services.link_cases(case, other, actor=request.user)
+        messages.success(request, _("Cases linked."))
+    return _back_to(case)
+
+
+@require_POST
+@login_required
+@desk_view
+def message_split_view(request: HttpRequest, number: int, pk: int) -> HttpResponse:
+    """Make a new case of one customer message that is about another matter."""
+    case = _workable_case(request, number)
+    message = get_object_or_404(case.messages, pk=pk)
+    form = SplitForm(request.POST)
+    form.is_valid()
+    try:
+        new_case = services.split_message(
+            message, actor=request.user, subject=form.cleaned_data.get("subject", "")
+        )
+    except services.CannotSplit as error:
+        messages.error(request, str(error))
+        return _back_to(case)
+    messages.success(
+        request, _("The message is now case %(reference)s.") % {"reference": new_case.reference}
+    )
+    return _back_to(new_case)
 
 
 def _list_url(request: HttpRequest) -> str:

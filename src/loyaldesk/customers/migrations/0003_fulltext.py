@@ -2,9 +2,11 @@
 
 from django.db import migrations
 
+from loyaldesk.core.fulltext import INDEXED as INDEXED_COLUMNS
 from loyaldesk.core.fulltext import index_sql
 
-TABLE, COLUMNS = "customers_customer", ["first_name", "last_name"]
+TABLE = "customers_customer"
+COLUMNS = INDEXED_COLUMNS[TABLE]
 
 
 def create(apps, schema_editor) -> None:

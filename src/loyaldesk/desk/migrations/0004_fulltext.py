@@ -2,9 +2,10 @@
 
 from django.db import migrations
 
+from loyaldesk.core.fulltext import INDEXED as INDEXED_COLUMNS
 from loyaldesk.core.fulltext import index_sql
 
-INDEXED = [("desk_message", ["text"]), ("desk_case", ["subject"])]
+INDEXED = [(table, INDEXED_COLUMNS[table]) for table in ("desk_message", "desk_case")]
 
 
 def create(apps, schema_editor) -> None:
