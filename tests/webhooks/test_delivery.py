@@ -1,5 +1,7 @@
+import re
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -238,3 +240,21 @@ def test_send_again_delivers_a_failed_event_with_the_same_id(
     assert refused.body == accepted.body
     assert refused.headers["X-Loyaldesk-Delivery"] == accepted.headers["X-Loyaldesk-Delivery"]
     assert send_again([delivery.pk]) == 0
+
+
+def documented_verifier():
+    """The receiver code of docs/webhooks.md, run as written."""
+    docs = Path(__file__).resolve().parents[2] / "docs" / "webhooks.md"
+    code = re.search(r"```python\n(.*?)```", docs.read_text(encoding="utf-8"), re.DOTALL)
+    namespace = {}
+    exec(code.group(1), namespace)
+    return namespace["verify_loyaldesk_signature"]
+
+
+def test_the_documented_receiver_code_verifies_a_real_delivery(receiver, delivery):
+    attempt_delivery(delivery.pk)
+    (received,) = receiver.requests
+    check, header = documented_verifier(), received.headers["X-Loyaldesk-Signature"]
+    assert check(delivery.endpoint.secret, received.body, header)
+    assert not check("whsec_someone-else", received.body, header)
+    assert not check(delivery.endpoint.secret, received.body + b" ", header)
