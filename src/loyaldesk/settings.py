@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "loyaldesk.customers",
     "loyaldesk.desk",
     "loyaldesk.channels",
+    "loyaldesk.webhooks",
     "loyaldesk.demo",
 ]
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from loyaldesk.accounts.models import User
 from loyaldesk.customers.models import Customer
 from loyaldesk.desk.models import ActorKind, Case, Event
+from loyaldesk.webhooks.services import queue_deliveries
 
 
 def record_event(
@@ -30,7 +31,7 @@ def record_event(
         actor_kind = ActorKind.CUSTOMER
     else:
         actor_kind = ActorKind.SYSTEM
-    return Event.objects.create(
+    event = Event.objects.create(
         kind=kind,
         case=case,
         customer=customer if customer is not None else (case.customer if case else None),
@@ -40,3 +41,7 @@ def record_event(
         before=before or {},
         after=after or {},
     )
+    # In the same transaction, so a change rolled back sends nothing and a committed one is
+    # never left without its deliveries.
+    queue_deliveries(event)
+    return event
