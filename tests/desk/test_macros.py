@@ -1,12 +1,19 @@
 """Macros: canned replies in the customer's language that also set the case's fields."""
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from loyaldesk.accounts.models import User
+from loyaldesk.channels.models import Delivery
+from loyaldesk.desk import services
 from loyaldesk.desk.forms import ReplyForm
+from loyaldesk.desk.lifecycle import Status, TransitionNotAllowed
 from loyaldesk.desk.models import AfterReply, Macro, MacroText, MessageKind
+from loyaldesk.desk.placeholders import PLACEHOLDERS
+from loyaldesk.desk.selectors import macros_for_case, usable_macros
+from tests.conftest import T0
 
 WARRANTY = {
     "it": "Buongiorno {{ customer.first_name }}, la riparazione del caso {{ case.reference }} "
@@ -120,3 +127,211 @@ def test_agents_cannot_manage_macros(client, agent, warranty):
     response = client.get(reverse("admin:desk_macro_change", args=[warranty.pk]))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+# Which macros are offered
+
+
+def test_queue_and_team_restrictions(front_team, queue, case, repairs_queue):
+    everywhere = make_macro("Everywhere")
+    on_general = make_macro("General only", queue=queue)
+    for_front = make_macro("Front line team", team=front_team)
+    make_macro("Repairs only", queue=repairs_queue)
+    make_macro("Repairs team", team=repairs_queue.team)
+    make_macro("Switched off", is_active=False)
+    make_macro("No text yet", texts={})
+    assert list(macros_for_case(case)) == [everywhere, for_front, on_general]
+    assert [m.is_usable_on(queue) for m in Macro.objects.order_by("name")] == [
+        True,
+        True,
+        True,
+        True,  # "No text yet": never listed, and refused when rendered
+        False,
+        False,
+        False,
+    ]
+
+
+def test_a_queue_without_a_team_gets_only_its_own_and_unrestricted_macros(queue, case):
+    everywhere = make_macro("Everywhere")
+    teamless = make_macro("Teamless queue", queue=queue)
+    from loyaldesk.accounts.models import Team
+
+    make_macro("Some team", team=Team.objects.create(name="Elsewhere"))
+    assert list(macros_for_case(case)) == [everywhere, teamless]
+
+
+def test_usable_macros_follow_the_queues_the_user_works(
+    agent, manager, front_team, queue, repairs_queue
+):
+    make_macro("Everywhere")
+    make_macro("General only", queue=queue)
+    make_macro("Repairs team", team=repairs_queue.team)
+    make_macro("Switched off", is_active=False)
+    assert [m.name for m in usable_macros(agent)] == ["Everywhere", "General only"]
+    assert [m.name for m in usable_macros(manager)] == [
+        "Everywhere",
+        "General only",
+        "Repairs team",
+    ]
+    assert [m.name for m in usable_macros(manager, repairs_queue)] == ["Everywhere", "Repairs team"]
+    nobody = User.objects.create_user("nobody", password="x")
+    assert list(usable_macros(nobody)) == []
+
+
+# Rendering: the customer's language, then English, then any
+
+
+@pytest.mark.parametrize(
+    ("case_language", "texts", "expected"),
+    [
+        ("it", ("en", "fr", "it"), "it"),
+        ("fr", ("en", "fr", "it"), "fr"),
+        ("it", ("en", "fr"), "en"),
+        ("it", ("fr",), "fr"),
+        ("", ("en", "it"), "it"),
+    ],
+)
+def test_the_reply_is_in_the_customers_language_or_falls_back(
+    agent, front_team, case, case_language, texts, expected
+):
+    case.language = case_language
+    case.save()
+    macro = make_macro(texts={language: WARRANTY[language] for language in texts})
+    reply = services.macro_reply(case, macro, agent)
+    assert reply.language == expected
+    assert reply.text.startswith({"it": "Buongiorno", "fr": "Bonjour", "en": "Hello"}[expected])
+
+
+def test_the_case_language_wins_over_the_customers_preference(agent, front_team, case, customer):
+    customer.preferred_language = "fr"
+    customer.save()
+    assert services.macro_reply(case, make_macro(), agent).language == "it"
+
+
+def test_placeholders_are_filled_from_the_case_and_the_agent(agent, front_team, case, warranty):
+    reply = services.macro_reply(case, warranty, agent)
+    assert reply.text == (
+        f"Buongiorno Chiara, la riparazione del caso {case.reference} è in garanzia.\nPaul"
+    )
+    assert reply.unknown == ()
+    assert reply.changes == {"then": "resolved", "priority": "high", "category": "warranty"}
+    assert set(services.placeholder_values(case, agent)) == set(PLACEHOLDERS)
+
+
+def test_a_customers_name_is_never_rendered_as_a_template(agent, front_team, case, customer):
+    customer.first_name = "{{ agent.full_name }}{% debug %}"
+    customer.save()
+    case.refresh_from_db()
+    reply = services.macro_reply(case, make_macro(), agent)
+    assert reply.text.startswith("Buongiorno {{ agent.full_name }}{% debug %},")
+
+
+def test_a_macro_not_offered_on_the_case_is_refused(agent, front_team, case, repairs_queue):
+    elsewhere = make_macro("Repairs only", queue=repairs_queue)
+    with pytest.raises(services.MacroNotUsable):
+        services.macro_reply(case, elsewhere, agent)
+    with pytest.raises(services.MacroNotUsable):
+        services.macro_reply(case, make_macro("Off", is_active=False), agent)
+
+
+# Sending: the reply and the changes, in one transaction
+
+
+def test_reply_with_macro_sends_and_makes_the_changes_with_their_events(
+    agent, front_team, case, warranty
+):
+    warranty.assign_to_me = True
+    warranty.save()
+    message = services.reply_with_macro(case, agent=agent, macro=warranty, at=T0)
+    case.refresh_from_db()
+    assert (case.status, case.priority, case.category, case.assignee) == (
+        "resolved",
+        "high",
+        "warranty",
+        agent,
+    )
+    assert message.text.startswith("Buongiorno Chiara,")
+    assert Delivery.objects.get(message=message).state == "queued"
+    assert case.first_response_at == T0
+    kinds = list(case.events.order_by("id").values_list("kind", flat=True))
+    assert kinds == [
+        "case.opened",
+        "message.added",
+        "message.added",
+        "case.status_changed",
+        "case.assigned",
+        "case.updated",
+        "case.status_changed",
+        "case.macro_applied",
+    ]
+    applied = case.events.get(kind="case.macro_applied")
+    assert applied.actor == agent
+    assert applied.after == {
+        "macro": warranty.pk,
+        "name": "Warranty repair",
+        "language": "it",
+        "message": message.pk,
+        "changes": {
+            "then": "resolved",
+            "priority": "high",
+            "category": "warranty",
+            "assign_to_me": True,
+        },
+    }
+
+
+def test_the_agents_edit_and_status_choice_are_sent(agent, front_team, case, warranty):
+    message = services.reply_with_macro(
+        case, agent=agent, macro=warranty, text="Testo mio", then=Status.OPEN
+    )
+    case.refresh_from_db()
+    assert message.text == "Testo mio"
+    assert (case.status, case.priority) == ("open", "high")
+    assert case.events.get(kind="case.macro_applied").after["changes"]["then"] == "open"
+
+
+def test_a_refused_move_leaves_nothing_behind(agent, front_team, case, warranty):
+    services.change_status(case, Status.RESOLVED, actor=agent)
+    warranty.then = AfterReply.PENDING_CUSTOMER
+    warranty.assign_to_me = True
+    warranty.save()
+    case.refresh_from_db()
+    before = (case.status, case.priority, case.category, case.assignee_id, case.updated_at)
+    events = case.events.count()
+    with pytest.raises(TransitionNotAllowed):
+        services.reply_with_macro(case, agent=agent, macro=warranty)
+    case.refresh_from_db()
+    assert (case.status, case.priority, case.category, case.assignee_id, case.updated_at) == before
+    assert case.events.count() == events
+    assert not outbound(case).exists()
+    assert not Delivery.objects.exists()
+
+
+def test_a_refused_move_sends_no_email_after_all(
+    agent, front_team, case, warranty, django_capture_on_commit_callbacks
+):
+    services.change_status(case, Status.RESOLVED, actor=agent)
+    warranty.then = AfterReply.PENDING_CUSTOMER
+    warranty.save()
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(TransitionNotAllowed):
+        services.reply_with_macro(case, agent=agent, macro=warranty)
+    assert callbacks == []
+
+
+def test_only_someone_who_works_the_case_may_reply_with_a_macro(
+    front_team, repairs_queue, case, warranty
+):
+    outsider = User.objects.get(username="agent2")
+    with pytest.raises(PermissionDenied):
+        services.reply_with_macro(case, agent=outsider, macro=warranty)
+    assert not outbound(case).exists()
+
+
+def test_unknown_placeholders_are_not_sent_unedited(agent, front_team, case):
+    typo = make_macro(texts={"it": "Ciao {{ customer.frist_name }}"})
+    with pytest.raises(ValidationError):
+        services.reply_with_macro(case, agent=agent, macro=typo)
+    assert not outbound(case).exists()
+    services.reply_with_macro(case, agent=agent, macro=typo, text="Ciao Chiara")
+    assert outbound(case).get().text == "Ciao Chiara"
