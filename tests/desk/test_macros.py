@@ -335,3 +335,151 @@ def test_unknown_placeholders_are_not_sent_unedited(agent, front_team, case):
     assert not outbound(case).exists()
     services.reply_with_macro(case, agent=agent, macro=typo, text="Ciao Chiara")
     assert outbound(case).get().text == "Ciao Chiara"
+
+
+# The case page
+
+
+def case_url(case, name="case-detail"):
+    return reverse(f"desk:{name}", args=[case.number])
+
+
+def test_the_case_page_offers_the_macros_of_its_queue(
+    client, agent, front_team, case, warranty, repairs_queue
+):
+    make_macro("Repairs only", queue=repairs_queue)
+    client.force_login(agent)
+    page = client.get(case_url(case)).content.decode()
+    assert '<label for="id_macro_pick">Insert a macro</label>' in page
+    assert "Warranty repair" in page
+    assert "Repairs only" not in page
+
+
+def test_no_picker_without_macros(client, agent, front_team, case):
+    client.force_login(agent)
+    assert "Insert a macro" not in client.get(case_url(case)).content.decode()
+
+
+def test_insert_without_javascript_fills_the_reply_form(client, agent, front_team, case, warranty):
+    client.force_login(agent)
+    response = client.get(case_url(case, "case-macro"), {"macro": warranty.pk})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert ">Buongiorno Chiara, la riparazione del caso" in page
+    assert '<option value="resolved" selected>' in page
+    assert f'<input type="hidden" name="macro" value="{warranty.pk}" form="reply-form">' in page
+    assert f'<option value="{warranty.pk}" selected' in page
+    assert "is in the reply box, in Italian" in page
+    assert "sets the priority to High" in page
+    assert "sets the category to warranty" in page
+
+
+def test_insert_with_htmx_returns_the_fragment_to_swap(client, agent, front_team, case, warranty):
+    client.force_login(agent)
+    response = client.get(
+        case_url(case, "case-macro"), {"macro": warranty.pk}, headers={"HX-Request": "true"}
+    )
+    fragment = response.content.decode()
+    assert "<html" not in fragment
+    assert 'id="id_reply_text" rows="6" required maxlength="50000" hx-swap-oob="true"' in fragment
+    assert '<select name="then" id="id_then" hx-swap-oob="true">' in fragment
+    assert '<option value="resolved" selected>' in fragment
+    assert f'name="macro" value="{warranty.pk}" form="reply-form"' in fragment
+
+
+def test_choosing_no_macro_clears_the_choice(client, agent, front_team, case):
+    client.force_login(agent)
+    url = case_url(case, "case-macro")
+    cleared = client.get(url, {"macro": ""}, headers={"HX-Request": "true"})
+    assert cleared.status_code == 200
+    assert "macro" not in cleared.content.decode()
+    assert "textarea" not in cleared.content.decode()
+    assert client.get(url, {"macro": ""}).url == case_url(case)
+    assert client.get(url, {"macro": "²"}).url == case_url(case)
+    assert client.get(url, {"macro": str(2**70)}).url == case_url(case)
+
+
+def test_inserted_text_is_escaped_in_the_page(client, agent, front_team, case, customer):
+    customer.first_name = "</textarea><script>alert(1)</script>"
+    customer.save()
+    client.force_login(agent)
+    url = case_url(case, "case-macro")
+    macro = make_macro()
+    for headers in ({}, {"HX-Request": "true"}):
+        page = client.get(url, {"macro": macro.pk}, headers=headers).content.decode()
+        assert "<script>alert(1)" not in page
+        assert "&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.mark.parametrize("macro_id", ["other-queue", "inactive", "999"])
+def test_macros_not_offered_on_the_case_are_not_found(
+    client, agent, front_team, case, repairs_queue, macro_id
+):
+    ids = {
+        "other-queue": make_macro("Repairs", queue=repairs_queue).pk,
+        "inactive": make_macro("Off", is_active=False).pk,
+    }
+    client.force_login(agent)
+    response = client.get(case_url(case, "case-macro"), {"macro": ids.get(macro_id, macro_id)})
+    assert response.status_code == 404
+
+
+def test_agents_of_another_team_cannot_insert_or_send(
+    client, front_team, repairs_queue, case, warranty
+):
+    client.force_login(User.objects.get(username="agent2"))
+    assert client.get(case_url(case, "case-macro"), {"macro": warranty.pk}).status_code == 404
+    sent = client.post(
+        case_url(case, "case-reply"),
+        {"text": "x", "then": "resolved", "macro": warranty.pk},
+    )
+    assert sent.status_code == 404
+    assert not outbound(case).exists()
+
+
+def test_sending_the_reply_applies_the_macro(client, agent, front_team, case, warranty):
+    client.force_login(agent)
+    response = client.post(
+        case_url(case, "case-reply"),
+        {"text": "Buongiorno Chiara, fatto.", "then": "resolved", "macro": warranty.pk},
+    )
+    assert response.status_code == 303
+    case.refresh_from_db()
+    assert (case.status, case.priority, case.category) == ("resolved", "high", "warranty")
+    assert outbound(case).get().text == "Buongiorno Chiara, fatto."
+    assert case.events.get(kind="case.macro_applied").actor == agent
+    page = client.get(response.url).content.decode()
+    assert "Reply queued for sending." in page
+    assert "case.macro_applied" in page
+
+
+def test_a_macro_withdrawn_before_sending_keeps_the_text(client, agent, front_team, case, warranty):
+    client.force_login(agent)
+    warranty.is_active = False
+    warranty.save()
+    response = client.post(
+        case_url(case, "case-reply"),
+        {"text": "Il mio testo", "then": "resolved", "macro": warranty.pk},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The macro is no longer offered on this case" in page
+    assert ">Il mio testo</textarea>" in page
+    assert 'name="macro" value=' not in page
+    assert not outbound(case).exists()
+
+
+def test_a_refused_move_from_the_page_changes_nothing(client, agent, front_team, case, warranty):
+    services.change_status(case, Status.RESOLVED, actor=agent)
+    client.force_login(agent)
+    response = client.post(
+        case_url(case, "case-reply"),
+        {"text": "x", "then": "pending_customer", "macro": warranty.pk},
+    )
+    assert response.status_code == 303
+    case.refresh_from_db()
+    assert (case.status, case.priority, case.category) == ("resolved", "normal", "")
+    assert not outbound(case).exists()
+    assert (
+        "cannot go from resolved to pending_customer" in client.get(response.url).content.decode()
+    )

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:number>/assign/", views.case_assign_view, name="case-assign"),
     path("<int:number>/status/", views.case_status_view, name="case-status"),
     path("<int:number>/details/", views.case_details_view, name="case-details"),
+    path("<int:number>/macros/", views.case_macro_view, name="case-macro"),
 ]
