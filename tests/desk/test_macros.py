@@ -483,3 +483,156 @@ def test_a_refused_move_from_the_page_changes_nothing(client, agent, front_team,
     assert (
         "cannot go from resolved to pending_customer" in client.get(response.url).content.decode()
     )
+
+
+# The API
+
+
+JSON = {"content_type": "application/json"}
+
+
+def test_api_lists_the_macros_the_user_may_use(
+    api_as, agent, front_team, queue, repairs_queue, warranty
+):
+    make_macro("Repairs only", queue=repairs_queue)
+    api = api_as(agent)
+    listed = api.get("/api/macros")
+    assert listed.status_code == 200
+    assert [m["name"] for m in listed.json()] == ["Warranty repair"]
+    macro = listed.json()[0]
+    assert (macro["then"], macro["priority"], macro["category"]) == ("resolved", "high", "warranty")
+    assert {t["language"] for t in macro["texts"]} == {"en", "fr", "it"}
+    assert [m["name"] for m in api.get("/api/macros", {"queue": queue.pk}).json()] == [
+        "Warranty repair"
+    ]
+    assert api.get("/api/macros", {"queue": repairs_queue.pk}).status_code == 404
+    assert api.get("/api/macros", {"queue": "0"}).status_code == 422
+    assert api.get("/api/macros", {"queue": "x"}).status_code == 422
+
+
+def test_api_macros_need_a_user_who_works_cases(api_as, warranty):
+    nobody = User.objects.create_user("nobody", password="x")
+    assert api_as(nobody).get("/api/macros").status_code == 403
+
+
+def test_api_renders_a_macro_for_a_case(api_as, agent, front_team, case, warranty):
+    rendered = api_as(agent).get(f"/api/cases/{case.number}/macros/{warranty.pk}")
+    assert rendered.status_code == 200
+    assert rendered.json() == {
+        "macro_id": warranty.pk,
+        "text": f"Buongiorno Chiara, la riparazione del caso {case.reference} è in garanzia.\nPaul",
+        "language": "it",
+        "changes": {"then": "resolved", "priority": "high", "category": "warranty"},
+        "unknown_placeholders": [],
+    }
+    assert not outbound(case).exists()
+
+
+def test_api_replies_with_a_macro(api_as, agent, front_team, case, warranty):
+    api = api_as(agent)
+    sent = api.post(f"/api/cases/{case.number}/macros/{warranty.pk}/reply", {}, **JSON)
+    assert sent.status_code == 201
+    assert sent.json()["text"].startswith("Buongiorno Chiara,")
+    assert sent.json()["delivery_state"] == "queued"
+    after = api.get(f"/api/cases/{case.number}").json()
+    assert (after["status"], after["priority"], after["category"]) == (
+        "resolved",
+        "high",
+        "warranty",
+    )
+    events = [e["kind"] for e in api.get(f"/api/cases/{case.number}/events").json()]
+    assert events[-1] == "case.macro_applied"
+
+
+def test_api_reply_with_the_agents_text_and_status(api_as, agent, front_team, case, warranty):
+    sent = api_as(agent).post(
+        f"/api/cases/{case.number}/macros/{warranty.pk}/reply",
+        {"text": "Testo mio", "then": "open"},
+        **JSON,
+    )
+    assert sent.status_code == 201
+    case.refresh_from_db()
+    assert (case.status, outbound(case).get().text) == ("open", "Testo mio")
+
+
+def test_api_refused_move_is_409_and_changes_nothing(api_as, agent, front_team, case, warranty):
+    services.change_status(case, Status.RESOLVED, actor=agent)
+    events = case.events.count()
+    refused = api_as(agent).post(
+        f"/api/cases/{case.number}/macros/{warranty.pk}/reply",
+        {"then": "pending_customer"},
+        **JSON,
+    )
+    assert refused.status_code == 409
+    assert "cannot go from resolved to pending_customer" in refused.json()["detail"]
+    assert case.events.count() == events
+    assert not outbound(case).exists()
+
+
+def test_api_unknown_placeholders_are_422_unless_the_text_is_given(api_as, agent, front_team, case):
+    typo = make_macro(texts={"it": "Ciao {{ customer.frist_name }}"})
+    api = api_as(agent)
+    preview = api.get(f"/api/cases/{case.number}/macros/{typo.pk}").json()
+    assert preview["unknown_placeholders"] == ["{{ customer.frist_name }}"]
+    refused = api.post(f"/api/cases/{case.number}/macros/{typo.pk}/reply", {}, **JSON)
+    assert refused.status_code == 422
+    assert "frist_name" in str(refused.json()["errors"])
+    assert not outbound(case).exists()
+
+
+@pytest.mark.parametrize(
+    "body", [{"text": ""}, {"text": "x" * 50_001}, {"then": "closed"}, {"text": "x\u0000"}]
+)
+def test_api_bad_macro_replies_are_422(api_as, agent, front_team, case, warranty, body):
+    response = api_as(agent).post(
+        f"/api/cases/{case.number}/macros/{warranty.pk}/reply", body, **JSON
+    )
+    assert response.status_code == 422
+    assert not outbound(case).exists()
+
+
+def test_api_macros_not_offered_or_cases_not_visible_are_404(
+    api_as, agent, front_team, case, repairs_case, repairs_queue, warranty
+):
+    api = api_as(agent)
+    elsewhere = make_macro("Repairs only", queue=repairs_queue)
+    for path in (
+        f"/api/cases/{case.number}/macros/{elsewhere.pk}",
+        f"/api/cases/{case.number}/macros/999",
+        f"/api/cases/{repairs_case.number}/macros/{warranty.pk}",
+    ):
+        assert api.get(path).status_code == 404
+        assert api.post(f"{path}/reply", {}, **JSON).status_code == 404
+    assert not outbound(case).exists()
+    assert not outbound(repairs_case).exists()
+
+
+def test_api_a_user_who_sees_but_may_not_work_the_case_gets_403(api_as, case, warranty):
+    from django.contrib.auth.models import Permission
+
+    reader = User.objects.create_user("reader", password="x")
+    reader.user_permissions.add(
+        Permission.objects.get(codename="view_case"),
+        Permission.objects.get(codename="view_all_queues"),
+    )
+    api = api_as(reader)
+    assert api.get(f"/api/cases/{case.number}").status_code == 200
+    assert api.get(f"/api/cases/{case.number}/macros/{warranty.pk}").status_code == 403
+    sent = api.post(f"/api/cases/{case.number}/macros/{warranty.pk}/reply", {}, **JSON)
+    assert sent.status_code == 403
+    assert not outbound(case).exists()
+
+
+@pytest.mark.parametrize("side", ["own", "other"])
+@pytest.mark.parametrize("role", ["agent", "lead", "manager", "admin"])
+def test_macro_permission_matrix_ui_and_api(client, api_as, matrix_cell, role, side):
+    user, target, _ = matrix_cell(role, side)
+    macro = make_macro()
+    allowed = role in ("manager", "admin") or side == "own"
+    client.force_login(user)
+    page = client.get(case_url(target, "case-macro"), {"macro": macro.pk})
+    assert page.status_code == (200 if allowed else 404)
+    api = api_as(user)
+    sent = api.post(f"/api/cases/{target.number}/macros/{macro.pk}/reply", {}, **JSON)
+    assert sent.status_code == (201 if allowed else 404)
+    assert target.events.filter(kind="case.macro_applied").exists() is allowed
