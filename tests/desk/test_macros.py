@@ -485,6 +485,18 @@ def test_a_refused_move_from_the_page_changes_nothing(client, agent, front_team,
     )
 
 
+def test_the_shortcuts_dialog_and_script_are_on_every_signed_in_page(
+    client, agent, front_team, case
+):
+    client.force_login(agent)
+    for url in (reverse("desk:case-list"), case_url(case)):
+        page = client.get(url).content.decode()
+        assert 'src="/static/loyaldesk/shortcuts.js" defer' in page
+        assert '<dialog id="shortcuts-help"' in page
+    client.logout()
+    assert "shortcuts-help" not in client.get(reverse("login")).content.decode()
+
+
 # The API
 
 
