@@ -55,6 +55,9 @@ MANAGE_DESK = (
     "customers.change_purchase",
     "customers.add_ownedproduct",
     "customers.change_ownedproduct",
+    "desk.add_macro",
+    "desk.change_macro",
+    "desk.delete_macro",
 )
 
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {

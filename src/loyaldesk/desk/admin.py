@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from loyaldesk.desk.models import Attachment, Case, Event, Message, Queue
+from loyaldesk.desk.models import Attachment, Case, Event, Macro, MacroText, Message, Queue
 
 
 @admin.register(Queue)
@@ -88,3 +89,49 @@ class EventAdmin(RecordAdmin):
     date_hierarchy = "at"
     raw_id_fields = ("case", "customer", "actor")
     show_full_result_count = False
+
+
+class MacroTextInline(admin.StackedInline):
+    """A macro's texts are part of it: whoever may change the macro may change its texts."""
+
+    model = MacroText
+    extra = 1
+    min_num = 1
+    max_num = len(MacroText._meta.get_field("language").choices)
+    validate_min = True
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("desk.view_macro") or self.has_change_permission(request)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self.has_change_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("desk.change_macro") or request.user.has_perm("desk.add_macro")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.has_change_permission(request)
+
+
+@admin.register(Macro)
+class MacroAdmin(admin.ModelAdmin):
+    list_display = (
+        "name", "is_active", "queue", "team", "then", "priority", "category", "assign_to_me",
+        "languages",
+    )  # fmt: skip
+    list_filter = ("is_active", "queue", "team", "then", "priority")
+    search_fields = ("name", "description", "category", "texts__text")
+    fields = (
+        "name", "description", "is_active", ("queue", "team"), "then", "priority", "category",
+        "assign_to_me",
+    )  # fmt: skip
+    inlines = (MacroTextInline,)
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("queue", "team").prefetch_related("texts")
+        )
+
+    @admin.display(description=_("languages"))
+    def languages(self, macro: Macro) -> str:
+        return ", ".join(text.language for text in macro.texts.all())

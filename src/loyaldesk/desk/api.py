@@ -18,7 +18,7 @@ from loyaldesk.customers.models import ChannelChoice, Customer
 from loyaldesk.desk import services
 from loyaldesk.desk.attachments import MAX_ATTACHMENTS_PER_MESSAGE, store_upload
 from loyaldesk.desk.lifecycle import Status
-from loyaldesk.desk.models import Attachment, Case, CaseStatus, Message, Priority
+from loyaldesk.desk.models import AfterReply, Attachment, Case, CaseStatus, Message, Priority
 from loyaldesk.desk.permissions import can_assign, can_work, ensure, visible_cases, visible_queues
 from loyaldesk.desk.selectors import (
     SORTS,
@@ -27,6 +27,8 @@ from loyaldesk.desk.selectors import (
     case_history,
     case_list,
     case_thread,
+    macros_for_case,
+    usable_macros,
 )
 
 router = Router(tags=["cases"])
@@ -410,3 +412,93 @@ def list_events(request: HttpRequest, number: int = CaseNumber):
 def list_queues(request: HttpRequest):
     """The queues whose cases the token's user may see."""
     return list(visible_queues(request.user))
+
+
+MacroId = Path(..., ge=1, le=MAX_ID)
+
+
+class MacroTextOut(Schema):
+    language: str
+    text: str
+
+
+class MacroOut(Schema):
+    id: int
+    name: str
+    description: str
+    queue_id: int | None
+    team_id: int | None
+    then: AfterReply
+    priority: Priority | Literal[""]
+    category: str
+    assign_to_me: bool
+    texts: list[MacroTextOut]
+
+
+class MacroQuery(Schema):
+    queue: Id | None = None
+
+
+class MacroReplyOut(Schema):
+    macro_id: int
+    text: str
+    language: str
+    changes: dict
+    unknown_placeholders: list[str]
+
+
+ReplyText = text(1, 50_000)
+
+
+class MacroReplyIn(Schema):
+    text: ReplyText | None = Field(
+        None, description="the agent's edit; omit to send the macro's text"
+    )
+    then: Literal["pending_customer", "open", "resolved"] | None = Field(
+        None, description="overrides the macro's status after the reply"
+    )
+
+
+@router.get("/macros", response=list[MacroOut], tags=["macros"])
+def list_macros(request: HttpRequest, query: Query[MacroQuery]):
+    """Active macros the token's user may use; `queue` narrows them to that queue's."""
+    ensure(request.user.has_perm("desk.change_case"))
+    queue = None
+    if query.queue is not None:
+        queue = get_object_or_404(visible_queues(request.user), pk=query.queue)
+    return list(usable_macros(request.user, queue))
+
+
+@router.get("/cases/{number}/macros/{macro_id}", response=MacroReplyOut, tags=["macros"])
+def render_macro(request: HttpRequest, number: int = CaseNumber, macro_id: int = MacroId):
+    """The macro's reply for this case, in the customer's language, and what sending it changes."""
+    case = _workable(request, number)
+    macro = get_object_or_404(macros_for_case(case), pk=macro_id)
+    reply = services.macro_reply(case, macro, request.user)
+    return {
+        "macro_id": macro.pk,
+        "text": reply.text,
+        "language": reply.language,
+        "changes": reply.changes,
+        "unknown_placeholders": list(reply.unknown),
+    }
+
+
+@router.post("/cases/{number}/macros/{macro_id}/reply", response={201: MessageOut}, tags=["macros"])
+def reply_with_macro(
+    request: HttpRequest,
+    payload: MacroReplyIn,
+    number: int = CaseNumber,
+    macro_id: int = MacroId,
+):
+    """Reply with the macro and make its changes, all or nothing (409 if the lifecycle refuses)."""
+    case = _workable(request, number)
+    macro = get_object_or_404(macros_for_case(case), pk=macro_id)
+    message = services.reply_with_macro(
+        case,
+        agent=request.user,
+        macro=macro,
+        text=payload.text,
+        then=Status(payload.then) if payload.then else None,
+    )
+    return Answer(201, message)

@@ -6,7 +6,7 @@ from loyaldesk.accounts.models import User
 from loyaldesk.customers.models import ChannelChoice, CustomerLanguage
 from loyaldesk.desk.attachments import MAX_ATTACHMENTS_PER_MESSAGE, max_attachment_bytes
 from loyaldesk.desk.lifecycle import ALLOWED, Status
-from loyaldesk.desk.models import Case, CaseStatus, Priority, Queue
+from loyaldesk.desk.models import Case, CaseStatus, Macro, Priority, Queue
 from loyaldesk.desk.selectors import DEFAULT_SORT, ME, NOBODY, SORTS, CaseFilter, CaseView
 
 MAX_MESSAGE_LENGTH = 50_000
@@ -115,6 +115,29 @@ class ReplyForm(forms.Form):
     )
     then = forms.ChoiceField(label=_("Then"), choices=THEN_CHOICES, initial=Status.PENDING_CUSTOMER)
     files = FilesField(label=_("Attach files"), required=False)
+    macro = forms.ModelChoiceField(
+        queryset=Macro.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _(
+                "The macro is no longer offered on this case; send again to send the text alone."
+            )
+        },
+    )
+
+    def __init__(self, *args, macros=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if macros is not None:
+            self.fields["macro"].queryset = macros
+
+    @property
+    def chosen_macro(self) -> Macro | None:
+        """The macro the reply goes with: inserted (unbound form) or posted and still offered."""
+        if not self.is_bound:
+            return self.initial.get("macro")
+        self.is_valid()  # cleans once; a valid macro stays in cleaned_data even if the text is not
+        return self.cleaned_data.get("macro")
 
 
 class NoteForm(forms.Form):

@@ -4,13 +4,15 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from loyaldesk.customers.models import ChannelChoice, Customer
+from loyaldesk.customers.models import ChannelChoice, Customer, CustomerLanguage
 from loyaldesk.desk.lifecycle import CLOCK, Clock, Status
+from loyaldesk.desk.placeholders import unknown_placeholders
 
 
 class CaseStatus(models.TextChoices):
@@ -391,3 +393,140 @@ class CasePresence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.case}"
+
+
+class AfterReply(models.TextChoices):
+    """The status a case takes after a reply: the reply form's "then" choices."""
+
+    PENDING_CUSTOMER = Status.PENDING_CUSTOMER.value, _("Send, wait for the customer")
+    OPEN = Status.OPEN.value, _("Send, keep open")
+    RESOLVED = Status.RESOLVED.value, _("Send and resolve")
+
+
+class MacroQuerySet(models.QuerySet):
+    def offered(self) -> MacroQuerySet:
+        """Macros agents are offered: active ones with at least one text."""
+        has_text = models.Exists(MacroText.objects.filter(macro=models.OuterRef("pk")))
+        return self.filter(has_text, is_active=True)
+
+    def usable_on(self, queue: Queue) -> MacroQuerySet:
+        """Offered macros for every queue, for this queue or for its team."""
+        where = Q(queue__isnull=True, team__isnull=True) | Q(queue=queue)
+        if queue.team_id is not None:
+            where |= Q(team_id=queue.team_id)
+        return self.offered().filter(where)
+
+
+class Macro(models.Model):
+    """A canned reply in the customers' languages, and the changes to the case sending it makes."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    # PROTECT, not SET_NULL: losing the restriction would offer a team's macro in every queue.
+    queue = models.ForeignKey(
+        Queue,
+        verbose_name=_("queue"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="macros",
+        help_text=_("Offer it on this queue's cases only; empty for every queue."),
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="macros",
+        help_text=_("Or offer it on the cases of this team's queues only."),
+    )
+    then = models.CharField(
+        _("status after the reply"),
+        max_length=20,
+        choices=AfterReply.choices,
+        default=AfterReply.PENDING_CUSTOMER,
+    )
+    priority = models.CharField(
+        _("set priority"),
+        max_length=10,
+        choices=Priority.choices,
+        blank=True,
+        help_text=_("Empty leaves the priority as it is."),
+    )
+    category = models.CharField(
+        _("set category"),
+        max_length=60,
+        blank=True,
+        help_text=_("Empty leaves the category as it is."),
+    )
+    assign_to_me = models.BooleanField(_("assign to the agent who sends it"), default=False)
+
+    objects = MacroQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("macro")
+        verbose_name_plural = _("macros")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(queue__isnull=True) | Q(team__isnull=True),
+                name="macro_for_a_queue_or_a_team",
+                violation_error_message=_("Restrict a macro to a queue or to a team, not both."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_usable_on(self, queue: Queue) -> bool:
+        """Whether the macro is active and meant for `queue`; its texts are checked when it is
+        rendered (MacroQuerySet.usable_on checks both)."""
+        if not self.is_active:
+            return False
+        if self.queue_id is None and self.team_id is None:
+            return True
+        return self.queue_id == queue.pk or (
+            self.team_id is not None and self.team_id == queue.team_id
+        )
+
+
+class MacroText(models.Model):
+    """A macro's reply in one language.
+
+    A child table rather than a text field per language: a macro may lack a language (the
+    reply then falls back to English, then to any language it has), and adding a customer
+    language adds a choice, not a column.
+    """
+
+    macro = models.ForeignKey(Macro, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(_("language"), max_length=8, choices=CustomerLanguage.choices)
+    text = models.TextField(
+        _("text"),
+        help_text=_(
+            "Placeholders: {{ customer.first_name }}, {{ customer.last_name }}, "
+            "{{ customer.full_name }}, {{ case.number }}, {{ case.reference }}, "
+            "{{ case.subject }}, {{ agent.first_name }}, {{ agent.full_name }}."
+        ),
+    )
+
+    class Meta:
+        ordering = ["macro", "language"]
+        verbose_name = _("macro text")
+        verbose_name_plural = _("macro texts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["macro", "language"], name="one_macro_text_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.macro} ({self.language})"
+
+    def clean(self) -> None:
+        unknown = unknown_placeholders(self.text)
+        if unknown:
+            raise ValidationError(
+                {"text": _("Unknown placeholders: %(names)s") % {"names": ", ".join(unknown)}}
+            )

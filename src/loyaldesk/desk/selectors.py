@@ -12,8 +12,8 @@ from django.utils import timezone
 from loyaldesk.accounts.models import User
 from loyaldesk.core.pagination import Ordering
 from loyaldesk.desk.lifecycle import ACTIVE, Status
-from loyaldesk.desk.models import Case, Event, Message
-from loyaldesk.desk.permissions import sees_every_queue, team_ids, visible_cases
+from loyaldesk.desk.models import Case, Event, Macro, Message, Queue
+from loyaldesk.desk.permissions import sees_every_queue, team_ids, visible_cases, visible_queues
 from loyaldesk.desk.search import is_small_number, search_condition
 
 RECENTLY_RESOLVED_DAYS = 7
@@ -161,3 +161,20 @@ def linked_cases(case: Case) -> QuerySet[Case]:
 def customer_other_cases(case: Case, limit: int = 10) -> QuerySet[Case]:
     """The customer's other cases, newest first: the history an agent reads beside the thread."""
     return case.customer.cases.exclude(pk=case.pk).order_by("-opened_at")[:limit]
+
+
+def macros_for_case(case: Case) -> QuerySet[Macro]:
+    """The macros an agent who works this case may use on it."""
+    return Macro.objects.usable_on(case.queue)
+
+
+def usable_macros(user: User, queue: Queue | None = None) -> QuerySet[Macro]:
+    """Active macros the user may use: on `queue`, or on any queue whose cases they work."""
+    if not user.has_perm("desk.change_case"):
+        return Macro.objects.none()
+    if queue is not None:
+        return Macro.objects.usable_on(queue).prefetch_related("texts")
+    queues = visible_queues(user)
+    where = Q(queue__isnull=True, team__isnull=True) | Q(queue__in=queues)
+    where |= Q(team__in=queues.exclude(team__isnull=True).values("team"))
+    return Macro.objects.offered().filter(where).prefetch_related("texts")

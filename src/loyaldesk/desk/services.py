@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
@@ -28,12 +30,15 @@ from loyaldesk.desk.models import (
     Attachment,
     Case,
     CaseLink,
+    Macro,
     Message,
     MessageKind,
     Priority,
     Queue,
     SavedView,
 )
+from loyaldesk.desk.permissions import can_work
+from loyaldesk.desk.placeholders import render
 
 CASE_SEQUENCE = "case"
 EDITABLE_DETAILS = frozenset({"subject", "priority", "category", "queue"})
@@ -517,3 +522,115 @@ def split_message(
         after={"message": message.pk, "new_case": new_case.number},
     )
     return new_case
+
+
+class MacroNotUsable(ValueError):
+    """The macro is inactive, has no text, or is not offered on this case's queue."""
+
+
+@dataclass(frozen=True)
+class MacroReply:
+    """A macro rendered for one case: the reply, its language, what sending it changes, and
+    the placeholders left as written because unknown."""
+
+    text: str
+    language: str
+    changes: dict[str, Any]
+    unknown: tuple[str, ...]
+    macro: Macro
+
+
+def placeholder_values(case: Case, agent: User) -> dict[str, str]:
+    """The value of each placeholder a macro may use, for this case and agent."""
+    return {
+        "customer.first_name": case.customer.first_name,
+        "customer.last_name": case.customer.last_name,
+        "customer.full_name": case.customer.full_name,
+        "case.number": str(case.number),
+        "case.reference": case.reference,
+        "case.subject": case.subject,
+        "agent.first_name": agent.first_name,
+        "agent.full_name": agent.get_full_name(),
+    }
+
+
+def _macro_text(macro: Macro, case: Case) -> tuple[str, str]:
+    texts = {text.language: text.text for text in macro.texts.all()}
+    preferred = [case.language, case.customer.preferred_language, "en", *sorted(texts)]
+    for language in preferred:
+        if language in texts:
+            return language, texts[language]
+    raise MacroNotUsable(f"macro {macro.name!r} has no text")
+
+
+def macro_changes(macro: Macro) -> dict[str, Any]:
+    """What sending the macro's reply changes on the case, besides adding the reply."""
+    changes: dict[str, Any] = {"then": macro.then}
+    if macro.priority:
+        changes["priority"] = macro.priority
+    if macro.category:
+        changes["category"] = macro.category
+    if macro.assign_to_me:
+        changes["assign_to_me"] = True
+    return changes
+
+
+def macro_reply(case: Case, macro: Macro, agent: User) -> MacroReply:
+    """The macro's reply for this case, in the customer's language (else English, else any)."""
+    if not macro.is_usable_on(case.queue):
+        raise MacroNotUsable(f"macro {macro.name!r} is not offered on case {case.reference}")
+    language, template = _macro_text(macro, case)
+    rendered = render(template, placeholder_values(case, agent))
+    return MacroReply(rendered.text, language, macro_changes(macro), rendered.unknown, macro)
+
+
+@transaction.atomic
+def reply_with_macro(
+    case: Case,
+    *,
+    agent: User,
+    macro: Macro,
+    text: str | None = None,
+    then: Status | None = None,
+    attachments: Sequence[Attachment] = (),
+    at: datetime | None = None,
+) -> Message:
+    """Send a macro's reply (or the agent's edit of it, `text`) and make the macro's changes,
+    all or nothing; `then` overrides the macro's status after the reply."""
+    if not can_work(agent, case):
+        raise PermissionDenied
+    at = at or timezone.now()
+    reply = macro_reply(_locked(case), macro, agent)
+    if text is None:
+        if reply.unknown:
+            raise ValidationError(
+                {"text": f"Fix the macro's unknown placeholders first: {', '.join(reply.unknown)}"}
+            )
+        text = reply.text
+    then = then or Status(macro.then)
+    message = reply_to_customer(
+        case, agent=agent, text=text, then=None, attachments=attachments, at=at
+    )
+    if macro.assign_to_me:
+        assign_case(case, agent, actor=agent, at=at)
+    details = {
+        name: reply.changes[name] for name in ("priority", "category") if name in reply.changes
+    }
+    if details:
+        change_case_details(case, actor=agent, at=at, **details)
+    if Status(case.status) is not then:
+        change_status(case, then, actor=agent, at=at)
+    record_event(
+        "case.macro_applied",
+        case=case,
+        actor=agent,
+        at=at,
+        after={
+            "macro": macro.pk,
+            "name": macro.name,
+            "language": reply.language,
+            "message": message.pk,
+            "changes": {**reply.changes, "then": str(then)},
+        },
+    )
+    return message

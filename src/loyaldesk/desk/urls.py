@@ -23,4 +23,5 @@ urlpatterns = [
         views.attachment_download_view,
         name="attachment-download",
     ),
+    path("<int:number>/macros/", views.case_macro_view, name="case-macro"),
 ]

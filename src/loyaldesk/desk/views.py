@@ -49,6 +49,7 @@ from loyaldesk.desk.selectors import (
     colleagues,
     customer_other_cases,
     linked_cases,
+    macros_for_case,
     view_counts,
 )
 
@@ -151,6 +152,7 @@ def _render_case(request: HttpRequest, case: Case, status: int = 200, **bound) -
         "linked_cases": linked_cases(case),
         "other_cases": customer_other_cases(case),
         "can_work": can_work(request.user, case),
+        "macros": macros_for_case(case),
         **_case_forms(request, case, **bound),
     }
     return render(request, "desk/case_detail.html", context, status=status)
@@ -205,18 +207,30 @@ def attachment_download_view(request: HttpRequest, number: int, pk: int) -> File
 def case_reply_view(request: HttpRequest, number: int) -> HttpResponse:
     """Send the customer a reply."""
     case = _workable_case(request, number)
-    form = ReplyForm(request.POST, request.FILES)
+    form = ReplyForm(request.POST, request.FILES, macros=macros_for_case(case))
     if not form.is_valid():
         return _render_case(request, case, status=400, reply_form=form)
+    macro = form.cleaned_data["macro"]
     try:
-        services.reply_to_customer(
-            case,
-            agent=request.user,
-            text=form.cleaned_data["text"],
-            then=Status(form.cleaned_data["then"]),
-            attachments=_stored(request, form.cleaned_data["files"]),
-        )
-    except (services.CaseIsClosed, TransitionNotAllowed) as error:
+        attachments = _stored(request, form.cleaned_data["files"])
+        if macro is None:
+            services.reply_to_customer(
+                case,
+                agent=request.user,
+                text=form.cleaned_data["text"],
+                then=Status(form.cleaned_data["then"]),
+                attachments=attachments,
+            )
+        else:
+            services.reply_with_macro(
+                case,
+                agent=request.user,
+                macro=macro,
+                text=form.cleaned_data["text"],
+                then=Status(form.cleaned_data["then"]),
+                attachments=attachments,
+            )
+    except (services.CaseIsClosed, services.MacroNotUsable, TransitionNotAllowed) as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Reply queued for sending."))
@@ -422,3 +436,26 @@ def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Forget a saved view."""
     services.forget_view(get_object_or_404(SavedView, pk=pk, owner=request.user))
     return HttpResponseRedirect(reverse("desk:case-list"), status=303)
+
+
+@login_required
+@desk_view
+def case_macro_view(request: HttpRequest, number: int) -> HttpResponse:
+    """Put a macro's reply, rendered for this case, in the reply box: a fragment for HTMX, the
+    case page otherwise, so the picker works without JavaScript."""
+    case = _workable_case(request, number)
+    partial = bool(request.headers.get("HX-Request"))
+    picked = request.GET.get("macro", "")
+    if not is_small_number(picked):
+        if partial:
+            return render(request, "desk/_macro_inserted.html", {"case": case})
+        return redirect("desk:case-detail", case.number)
+    macro = get_object_or_404(macros_for_case(case), pk=int(picked))
+    reply = services.macro_reply(case, macro, request.user)
+    reply_form = ReplyForm(
+        initial={"text": reply.text, "then": reply.changes["then"], "macro": macro}
+    )
+    if partial:
+        context = {"case": case, "macro_reply": reply, "reply_form": reply_form}
+        return render(request, "desk/_macro_inserted.html", context)
+    return _render_case(request, case, reply_form=reply_form, macro_reply=reply)
