@@ -530,3 +530,25 @@ class MacroText(models.Model):
             raise ValidationError(
                 {"text": _("Unknown placeholders: %(names)s") % {"names": ", ".join(unknown)}}
             )
+
+
+class Mention(models.Model):
+    """A colleague named with @username in an internal note, until they open the case."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="mentions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions"
+    )
+    created_at = models.DateTimeField(_("created"))
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+        constraints = [
+            models.UniqueConstraint(fields=["message", "user"], name="one_mention_per_note")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"@{self.user} in {self.message_id}"

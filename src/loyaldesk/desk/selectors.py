@@ -12,7 +12,7 @@ from django.utils import timezone
 from loyaldesk.accounts.models import User
 from loyaldesk.core.pagination import Ordering
 from loyaldesk.desk.lifecycle import ACTIVE, Status
-from loyaldesk.desk.models import Case, Event, Macro, Message, Queue
+from loyaldesk.desk.models import Case, Event, Macro, Mention, Message, Queue
 from loyaldesk.desk.permissions import sees_every_queue, team_ids, visible_cases, visible_queues
 from loyaldesk.desk.search import is_small_number, search_condition
 
@@ -40,6 +40,7 @@ class CaseView(StrEnum):
     OPEN = "open"
     PENDING = "pending"
     RESOLVED = "resolved"
+    MENTIONS = "mentions"
     ALL = "all"
 
 
@@ -51,6 +52,9 @@ def _view_condition(view: CaseView, user: User) -> Q:
         return (
             unassigned if sees_every_queue(user) else unassigned & Q(queue__team__in=team_ids(user))
         )
+    if view is CaseView.MENTIONS:
+        unread = Mention.objects.filter(user=user, read_at__isnull=True)
+        return Q(pk__in=unread.values("message__case_id"))
     if view is CaseView.OPEN:
         return Q(status__in=ACTIVE_STATUSES)
     if view is CaseView.PENDING:
@@ -144,7 +148,7 @@ def case_thread(case: Case) -> QuerySet[Message]:
     """A case's messages in order, with their authors, attachments and delivery."""
     return case.messages.select_related(
         "author_user", "author_customer", "delivery"
-    ).prefetch_related("attachments")
+    ).prefetch_related("attachments", "mentions__user")
 
 
 def case_history(case: Case) -> QuerySet[Event]:

@@ -26,6 +26,7 @@ from loyaldesk.desk.lifecycle import (
     apply_move,
     status_on_customer_message,
 )
+from loyaldesk.desk.mentions import record_mentions
 from loyaldesk.desk.models import (
     Attachment,
     Case,
@@ -289,6 +290,7 @@ def add_internal_note(
         author_user=agent,
         attachments=attachments,
     )
+    record_mentions(message, agent, at)
     case.save()
     return message
 

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -29,6 +30,7 @@ from loyaldesk.desk.forms import (
     StatusForm,
 )
 from loyaldesk.desk.lifecycle import Status, TransitionNotAllowed
+from loyaldesk.desk.mentions import mark_mentions_read, split_by_access
 from loyaldesk.desk.models import Attachment, Case, SavedView
 from loyaldesk.desk.permissions import (
     assignable_users,
@@ -145,6 +147,7 @@ def _live_context(request: HttpRequest, case: Case, last_message_id: int) -> dic
 def _render_case(request: HttpRequest, case: Case, status: int = 200, **bound) -> HttpResponse:
     thread = list(case_thread(case))
     note_presence(case, request.user, replying=False)
+    mark_mentions_read(case, request.user, timezone.now())
     context = {
         **_live_context(request, case, thread[-1].pk if thread else 0),
         "thread": thread,
@@ -252,6 +255,12 @@ def case_note_view(request: HttpRequest, number: int) -> HttpResponse:
         text=form.cleaned_data["text"],
         attachments=_stored(request, form.cleaned_data["files"]),
     )
+    unreachable = split_by_access(form.cleaned_data["text"], case)[1]
+    if unreachable:
+        names = ", ".join(str(user) for user in unreachable)
+        messages.warning(
+            request, _("Not told, as they cannot see this case: %(names)s") % {"names": names}
+        )
     messages.success(request, _("Note added."))
     return _back_to(case)
 
