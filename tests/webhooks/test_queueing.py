@@ -13,8 +13,11 @@ from loyaldesk.desk.services import (
     assign_case,
     change_case_details,
     change_status,
+    link_cases,
+    merge_cases,
     open_case,
     reply_to_customer,
+    split_message,
 )
 from loyaldesk.webhooks.models import WebhookDelivery, WebhookEndpoint
 from loyaldesk.webhooks.payloads import TEXT_EXCERPT_CHARS
@@ -213,3 +216,24 @@ def test_without_endpoints_an_event_costs_one_query(db, case, django_assert_num_
 def test_unsent_kinds_cost_no_query(db, customer, django_assert_num_queries):
     with django_assert_num_queries(1):  # the event's own INSERT
         record_event("customer.updated", customer=customer, after={"segment": "premium"})
+
+
+def test_merging_splitting_and_linking_cases_send_case_updated(endpoint, customer, queue, agent):
+    first = open_test_case(customer, queue)
+    second = open_test_case(customer, queue, text="Di nuovo: non si accende.")
+    WebhookDelivery.objects.all().delete()
+    link_cases(first, second, actor=agent)
+    assert kinds() == ["case.updated", "case.updated"]
+    WebhookDelivery.objects.all().delete()
+    merge_cases(second, first, actor=agent)
+    # The duplicate resolves and closes on its way out; then each side records the merge.
+    assert kinds() == ["case.resolved", "case.updated", "case.updated", "case.updated"]
+    assert {d.payload["case"]["number"] for d in WebhookDelivery.objects.all()} == {
+        first.number,
+        second.number,
+    }
+    WebhookDelivery.objects.all().delete()
+    message = add_customer_message(first, text="E la fattura?", channel="email")
+    WebhookDelivery.objects.all().delete()
+    split_message(message, actor=agent)
+    assert kinds() == ["case.created", "case.updated"]

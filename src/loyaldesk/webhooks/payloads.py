@@ -16,6 +16,11 @@ EVENT_KINDS = {
     "case.assigned": WebhookKind.CASE_UPDATED,
     "case.status_changed": WebhookKind.CASE_UPDATED,
     "case.reopened": WebhookKind.CASE_UPDATED,
+    "case.merged": WebhookKind.CASE_UPDATED,
+    "case.merged_into": WebhookKind.CASE_UPDATED,
+    "case.linked": WebhookKind.CASE_UPDATED,
+    "case.unlinked": WebhookKind.CASE_UPDATED,
+    "case.split": WebhookKind.CASE_UPDATED,
     "message.added": WebhookKind.MESSAGE_CREATED,
 }
 TEXT_EXCERPT_CHARS = 500
