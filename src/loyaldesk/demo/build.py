@@ -39,6 +39,7 @@ from loyaldesk.demo.writer import (
     WRITE_ORDER,
     BackgroundWriter,
     check_columns,
+    defer_fulltext,
     drop_secondary_indexes,
     foreign_keys_added_after_load,
     is_fresh_sqlite_load,
@@ -227,8 +228,12 @@ def _load(parameters, start: float, end: float, progress: bool, fresh: bool):
     with connection.constraint_checks_disabled(), transaction.atomic():
         _widen_cache()
         generator = Generator(parameters, start=start, end=end)
-        customer_indexes = drop_secondary_indexes(CUSTOMER_TABLES) if fresh else []
-        case_indexes = drop_secondary_indexes(CASE_TABLES) if fresh else []
+        customer_indexes, case_indexes = [], []
+        if fresh:
+            customer_indexes = drop_secondary_indexes(CUSTOMER_TABLES)
+            customer_indexes += defer_fulltext(["customers_customer"])
+            case_indexes = drop_secondary_indexes(CASE_TABLES)
+            case_indexes += defer_fulltext(["desk_case", "desk_message"])
         with foreign_keys_added_after_load(WRITE_ORDER), BackgroundWriter() as writer:
             rows = Rows(writer)
             generator.make_organisations(rows)
