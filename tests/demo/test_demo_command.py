@@ -186,3 +186,31 @@ def test_demo_serves_the_desk_and_runs_the_worker(demo_dir):
         output, _ = process.communicate(timeout=30)
     assert "Huey consumer started" in output
     assert "close_resolved_cases_task" in output
+
+
+def test_fresh_demo_data_is_searchable(demo_dir):
+    """A first load builds the full-text indexes after the rows; they must hold every row and
+    keep following changes."""
+    database = sqlite3.connect(demo_dir / "loyaldesk.sqlite3")
+    for table in ("desk_message", "desk_case", "customers_customer"):
+        database.execute(
+            f"INSERT INTO {table}_fts({table}_fts, rank) VALUES ('integrity-check', 1)"
+        )
+    name = database.execute("SELECT last_name FROM customers_customer LIMIT 1").fetchone()[0]
+    by_index = database.execute(
+        "SELECT count(*) FROM customers_customer_fts WHERE customers_customer_fts MATCH ?",
+        [f'"{name}"'],
+    ).fetchone()[0]
+    by_scan = database.execute(
+        "SELECT count(*) FROM customers_customer WHERE last_name = ? OR first_name = ?",
+        [name, name],
+    ).fetchone()[0]
+    assert by_index == by_scan > 0
+    triggers = {
+        row[0] for row in database.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    }
+    assert {
+        "desk_message_fts_insert",
+        "desk_case_fts_update",
+        "customers_customer_fts_delete",
+    } <= triggers
