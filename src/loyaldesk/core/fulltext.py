@@ -11,9 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from django.db import connection
+from django.db import connection, transaction
 
 PG_CONFIG = "loyaldesk_search"
+PG_DOCUMENT = "search_document"
+# PostgreSQL cannot read a GIN index newest first: look in the newest rows, then further back.
+PG_FIRST_WINDOW = 100_000
+PG_WINDOW_GROWTH = 8
 # Every full-text index: the table and the text columns it covers.
 INDEXED: dict[str, tuple[str, ...]] = {
     "desk_message": ("text",),
@@ -70,8 +74,19 @@ def index_sql(vendor: str, table: str, columns: Sequence[str]) -> tuple[list[str
         ]
         return create, drop
     if vendor == "postgresql":
-        create = [f"CREATE INDEX {index} ON {table} USING gin ({_pg_document(columns)})"]
-        return create, [f"DROP INDEX IF EXISTS {index}"]
+        # A stored document, not an expression index: matches of prefix words are checked
+        # again row by row, and reading a stored vector is far cheaper than recomputing it.
+        create = [
+            f"DROP INDEX IF EXISTS {index}",
+            f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {PG_DOCUMENT} tsvector "
+            f"GENERATED ALWAYS AS ({_pg_document(columns)}) STORED",
+            f"CREATE INDEX {index} ON {table} USING gin ({PG_DOCUMENT})",
+        ]
+        drop = [
+            f"DROP INDEX IF EXISTS {index}",
+            f"ALTER TABLE {table} DROP COLUMN IF EXISTS {PG_DOCUMENT}",
+        ]
+        return create, drop
     return [], []
 
 
@@ -126,13 +141,34 @@ def matching_values(
         )
         query = _fts5_query(words)
     elif connection.vendor == "postgresql":
-        sql = (
-            f"SELECT {quote(select)} FROM {quote(table)} WHERE {_pg_document(columns)} "
-            f"@@ to_tsquery('{PG_CONFIG}'::regconfig, %s) ORDER BY id DESC LIMIT %s"
-        )
-        query = _tsquery(words)
+        return _pg_matching_values(table, _tsquery(words), select, limit)
     else:
         raise NotImplementedError(f"no full-text search on {connection.vendor}")
     with connection.cursor() as cursor:
         cursor.execute(sql, [query, limit])
         return [row[0] for row in cursor.fetchall()]
+
+
+def _pg_matching_values(table: str, query: str, select: str, limit: int) -> list:
+    quote = connection.ops.quote_name
+    # The fence (OFFSET 0) and the settings make the planner read the GIN index as a bitmap;
+    # otherwise it may walk the primary key backwards testing every row, for minutes.
+    sql = (
+        f"SELECT value FROM (SELECT id, {quote(select)} AS value FROM {quote(table)} "
+        f"WHERE {PG_DOCUMENT} @@ to_tsquery('{PG_CONFIG}'::regconfig, %s) AND id > %s "
+        "OFFSET 0) AS found ORDER BY id DESC LIMIT %s"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {quote(table)}")
+        newest = cursor.fetchone()[0]
+        window = PG_FIRST_WINDOW
+        while True:
+            floor = max(newest - window, 0)
+            cursor.execute(sql, [query, floor, limit])
+            rows = cursor.fetchall()
+            if len(rows) >= limit or floor == 0:
+                return [row[0] for row in rows]
+            window *= PG_WINDOW_GROWTH
