@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CATALOGS := $(wildcard src/loyaldesk/locale/*/LC_MESSAGES/*.po)
 
-.PHONY: install demo test lint format bench messages vendor clean
+.PHONY: install demo test lint format bench bench-desk messages vendor clean
 
 $(STAMP): pyproject.toml hatch_build.py $(CATALOGS)
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_generator.py
+
+# Server time of the desk on the 1,000,000-case data sets (SQLite, and PostgreSQL on port 55432:
+# bench/pg_cluster.sh start). BENCH_DESK_ARGS=--build generates a missing data set first.
+bench-desk: $(STAMP)
+	$(BIN)/python bench/bench_desk.py $(BENCH_DESK_ARGS)
 
 # Re-extract UI strings after changing them (needs GNU gettext), then translate fr and it.
 messages: $(STAMP)
