@@ -135,9 +135,12 @@ def test_an_agent_cannot_merge_into_or_link_another_teams_case(
 ):
     client.force_login(agent)
     url = reverse("desk:case-merge", args=[case.number])
-    assert client.post(url, {"into": repairs_case.number, "confirm": "on"}).status_code == 403
+    merge = client.post(url, {"into": repairs_case.number, "confirm": "on"})
+    assert merge.status_code == 400
+    assert "no case with this number that you can work on" in merge.content.decode()
     url = reverse("desk:case-link", args=[case.number])
-    assert client.post(url, {"other": repairs_case.number}).status_code == 403
+    assert client.post(url, {"other": repairs_case.number}).status_code == 400
+    assert client.post(url, {"other": 999999}).status_code == 400
     assert case.messages.count() == 1
     assert not linked_cases(case).exists()
 

@@ -114,8 +114,8 @@ def customer_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "customers/customer_merge_confirm.html", context)
     try:
         services.merge_customers(customer, duplicate, actor=request.user)
-    except services.CannotMerge as error:
-        messages.error(request, str(error))
+    except services.CannotMerge:
+        messages.error(request, _("One of these records was already merged into another."))
     else:
         messages.success(
             request, _("%(duplicate)s was merged into this record.") % {"duplicate": duplicate}

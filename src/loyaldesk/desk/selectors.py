@@ -162,9 +162,11 @@ def linked_cases(case: Case) -> QuerySet[Case]:
     return Case.objects.filter(Q(linked=case) | Q(merged_into=case)).order_by("-opened_at")
 
 
-def customer_other_cases(case: Case, limit: int = 10) -> QuerySet[Case]:
-    """The customer's other cases, newest first: the history an agent reads beside the thread."""
-    return case.customer.cases.exclude(pk=case.pk).order_by("-opened_at")[:limit]
+def customer_other_cases(case: Case, user: User, limit: int = 10) -> QuerySet[Case]:
+    """The customer's other cases this user may open, newest first: the history an agent
+    reads beside the thread (the customer page lists them all)."""
+    others = visible_cases(user).filter(customer_id=case.customer_id).exclude(pk=case.pk)
+    return others.order_by("-opened_at")[:limit]
 
 
 def macros_for_case(case: Case) -> QuerySet[Macro]:

@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.files.uploadedfile import UploadedFile
@@ -8,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -58,6 +60,18 @@ from loyaldesk.desk.selectors import (
 CASES_PER_PAGE = 50
 desk_view = permission_required("desk.view_case", raise_exception=True)
 
+CASE_ERRORS = {
+    services.CannotMergeCases: _lazy("That case is closed or already merged."),
+    services.CannotSplit: _lazy(
+        "Only a customer's message can become a case, and not the case's last message."
+    ),
+    services.CaseIsClosed: _lazy(
+        "This case is closed: the customer's next message opens a new one."
+    ),
+    services.MacroNotUsable: _lazy("This macro cannot be used on this case."),
+    TransitionNotAllowed: _lazy("The case cannot move to that status from where it is."),
+}
+
 
 def _filter_form(request: HttpRequest, data: QueryDict | dict) -> CaseFilterForm:
     return CaseFilterForm(
@@ -96,7 +110,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         "counts": view_counts(request.user),
         "saved_views": request.user.saved_views.all(),
         "saved": saved,
-        "bulk_form": BulkActionForm(assignees=colleagues(request.user)),
+        "bulk_form": BulkActionForm(assignees=colleagues(request.user), auto_id="bulk_%s"),
         "save_form": SavedViewForm(),
     }
     partial = bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
@@ -153,7 +167,7 @@ def _render_case(request: HttpRequest, case: Case, status: int = 200, **bound) -
         "thread": thread,
         "history": case_history(case),
         "linked_cases": linked_cases(case),
-        "other_cases": customer_other_cases(case),
+        "other_cases": customer_other_cases(case, request.user),
         "can_work": can_work(request.user, case),
         "macros": macros_for_case(case),
         **_case_forms(request, case, **bound),
@@ -234,7 +248,7 @@ def case_reply_view(request: HttpRequest, number: int) -> HttpResponse:
                 attachments=attachments,
             )
     except (services.CaseIsClosed, services.MacroNotUsable, TransitionNotAllowed) as error:
-        messages.error(request, str(error))
+        messages.error(request, CASE_ERRORS[type(error)])
     else:
         messages.success(request, _("Reply queued for sending."))
     return _back_to(case)
@@ -316,9 +330,12 @@ def case_details_view(request: HttpRequest, number: int) -> HttpResponse:
     return _back_to(case)
 
 
-def _other_workable_case(request: HttpRequest, number: int) -> Case:
-    other = visible_cases(request.user).filter(number=number).first()
-    ensure(other is not None and can_work(request.user, other))
+def _other_workable_case(request: HttpRequest, form: forms.Form, field: str) -> Case | None:
+    """The case a form names, if the user may work it; otherwise a form error and None."""
+    other = visible_cases(request.user).filter(number=form.cleaned_data[field]).first()
+    if other is None or not can_work(request.user, other):
+        form.add_error(field, _("There is no case with this number that you can work on."))
+        return None
     return other
 
 
@@ -331,11 +348,13 @@ def case_merge_view(request: HttpRequest, number: int) -> HttpResponse:
     form = MergeCaseForm(request.POST)
     if not form.is_valid():
         return _render_case(request, case, status=400, merge_form=form)
-    target = _other_workable_case(request, form.cleaned_data["into"])
+    target = _other_workable_case(request, form, "into")
+    if target is None:
+        return _render_case(request, case, status=400, merge_form=form)
     try:
         services.merge_cases(case, target, actor=request.user)
-    except services.CannotMergeCases as error:
-        messages.error(request, str(error))
+    except services.CannotMergeCases:
+        messages.error(request, CASE_ERRORS[services.CannotMergeCases])
         return _back_to(case)
     messages.success(
         request, _("%(duplicate)s was merged into this case.") % {"duplicate": case.reference}
@@ -352,7 +371,9 @@ def case_link_view(request: HttpRequest, number: int) -> HttpResponse:
     form = LinkCaseForm(request.POST)
     if not form.is_valid():
         return _render_case(request, case, status=400, link_form=form)
-    other = _other_workable_case(request, form.cleaned_data["other"])
+    other = _other_workable_case(request, form, "other")
+    if other is None:
+        return _render_case(request, case, status=400, link_form=form)
     if other.pk == case.pk:
         form.add_error("other", _("That is this case."))
         return _render_case(request, case, status=400, link_form=form)
@@ -378,8 +399,8 @@ def message_split_view(request: HttpRequest, number: int, pk: int) -> HttpRespon
         new_case = services.split_message(
             message, actor=request.user, subject=form.cleaned_data.get("subject", "")
         )
-    except services.CannotSplit as error:
-        messages.error(request, str(error))
+    except services.CannotSplit:
+        messages.error(request, CASE_ERRORS[services.CannotSplit])
         return _back_to(case)
     messages.success(
         request, _("The message is now case %(reference)s.") % {"reference": new_case.reference}
