@@ -9,8 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from loyaldesk.accounts.models import User
@@ -61,15 +60,15 @@ CASES_PER_PAGE = 50
 desk_view = permission_required("desk.view_case", raise_exception=True)
 
 CASE_ERRORS = {
-    services.CannotMergeCases: _lazy("That case is closed or already merged."),
-    services.CannotSplit: _lazy(
+    services.CannotMergeCases: gettext_lazy("That case is closed or already merged."),
+    services.CannotSplit: gettext_lazy(
         "Only a customer's message can become a case, and not the case's last message."
     ),
-    services.CaseIsClosed: _lazy(
+    services.CaseIsClosed: gettext_lazy(
         "This case is closed: the customer's next message opens a new one."
     ),
-    services.MacroNotUsable: _lazy("This macro cannot be used on this case."),
-    TransitionNotAllowed: _lazy("The case cannot move to that status from where it is."),
+    services.MacroNotUsable: gettext_lazy("This macro cannot be used on this case."),
+    TransitionNotAllowed: gettext_lazy("The case cannot move to that status from where it is."),
 }
 
 
