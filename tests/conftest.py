@@ -123,3 +123,13 @@ def repairs_case(customer, repairs_queue):
     return open_case(
         customer=customer, subject="Riparazione", text="...", channel="phone", queue=repairs_queue
     )
+
+
+@pytest.fixture
+def jobs_run_now():
+    """Huey runs each job as it is enqueued, in this process (Huey's own immediate mode)."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield HUEY
+    HUEY.immediate = False

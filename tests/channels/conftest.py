@@ -2,7 +2,6 @@ import socket
 
 import pytest
 from aiosmtpd.controller import Controller
-from huey.contrib.djhuey import HUEY
 
 
 class Inbox:
@@ -53,11 +52,3 @@ def smtp_down(settings):
     settings.EMAIL_PORT = free_port()
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_TIMEOUT = 5
-
-
-@pytest.fixture
-def jobs_run_now():
-    """Huey runs each job as it is enqueued, in this process (Huey's own immediate mode)."""
-    HUEY.immediate = True
-    yield HUEY
-    HUEY.immediate = False

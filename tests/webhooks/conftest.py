@@ -110,13 +110,3 @@ def delivery(receiver, customer, queue):
     WebhookEndpoint.objects.create(url=receiver.url, description="CRM", events=["case.created"])
     open_case(customer=customer, subject="Aspirapolvere rotto", text="...", channel="email")
     return WebhookDelivery.objects.select_related("endpoint").get()
-
-
-@pytest.fixture
-def jobs_run_now():
-    """Huey runs each job as it is enqueued, in this process (Huey's own immediate mode)."""
-    from huey.contrib.djhuey import HUEY
-
-    HUEY.immediate = True
-    yield HUEY
-    HUEY.immediate = False
