@@ -80,8 +80,12 @@ def test_agent_signs_in_replies_notes_resolves_finds_the_case_and_its_customer(
     page.get_by_label("Search", exact=True).fill(str(case.number))
     page.get_by_label("Search", exact=True).press("Enter")
     expect(page.get_by_role("link", name=case.subject)).to_be_visible()
+    # Enter and the typing both refresh the table (the latter 400 ms later): let both land,
+    # or the click may hit a row that is being replaced.
+    page.wait_for_load_state("networkidle")
 
     page.get_by_role("link", name=case.subject).click()
+    expect(page.get_by_role("heading", name=f"{case.reference} · {case.subject}")).to_be_visible()
     page.get_by_label("Search cases").fill("tecnico Chiara")
     page.get_by_label("Search cases").press("Enter")
     expect(page.get_by_role("link", name=case.subject)).to_be_visible()
