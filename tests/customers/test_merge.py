@@ -92,7 +92,7 @@ def test_merge_keeps_the_event_log_and_records_the_merge(customer, duplicate, le
     assert duplicate.events.filter(kind="customer.merged_into").exists()
     moved = Event.objects.filter(kind="case.updated", before__customer=duplicate.pk)
     assert moved.count() == 2
-    history = {event.kind for event in customer_profile(customer, lead).history}
+    history = {line.event.kind for line in customer_profile(customer, lead).history}
     assert {"customer.created", "customer.merged", "customer.merged_into"} <= history
 
 

@@ -371,7 +371,7 @@ def test_insert_without_javascript_fills_the_reply_form(client, agent, front_tea
     assert f'<option value="{warranty.pk}" selected' in page
     assert "is in the reply box, in Italian" in page
     assert "sets the priority to High" in page
-    assert "sets the category to warranty" in page
+    assert "sets the category to Warranty" in page
 
 
 def test_insert_with_htmx_returns_the_fragment_to_swap(client, agent, front_team, case, warranty):
@@ -450,7 +450,7 @@ def test_sending_the_reply_applies_the_macro(client, agent, front_team, case, wa
     assert case.events.get(kind="case.macro_applied").actor == agent
     page = client.get(response.url).content.decode()
     assert "Reply queued for sending." in page
-    assert "case.macro_applied" in page
+    assert "Macro “Warranty repair” used" in page
 
 
 def test_a_macro_withdrawn_before_sending_keeps_the_text(client, agent, front_team, case, warranty):

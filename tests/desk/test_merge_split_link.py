@@ -122,11 +122,16 @@ def test_merge_link_and_split_from_the_case_page(client, agent, front_team, case
     assert case.messages.count() == 2
 
     message = case.messages.get(text="Non funziona ancora!")
-    split = client.post(
-        reverse("desk:message-split", args=[case.number, message.pk]), {"subject": ""}
-    )
+    split_url = reverse("desk:message-split", args=[case.number, message.pk])
+    form = client.get(split_url)
+    assert form.status_code == 200
+    assert 'name="subject"' in form.content.decode()
+    assert client.post(split_url, {"subject": " "}).status_code == 400
+    assert case.messages.filter(pk=message.pk).exists()
+    split = client.post(split_url, {"subject": "Ancora guasto"})
     assert split.status_code == 303
     message.refresh_from_db()
+    assert message.case.subject == "Ancora guasto"
     assert split.url == reverse("desk:case-detail", args=[message.case.number])
 
 

@@ -59,7 +59,9 @@ def request_for(client, case, action, teammate, target_id=None):
     if action == "download":
         return client.get(reverse("desk:attachment-download", args=[number, target_id]))
     if action == "split":
-        return client.post(reverse("desk:message-split", args=[number, target_id]))
+        return client.post(
+            reverse("desk:message-split", args=[number, target_id]), {"subject": "Invoice"}
+        )
     data = {
         "reply": {"text": "Hello", "then": "pending_customer"},
         "note": {"text": "Internal"},

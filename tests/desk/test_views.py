@@ -168,7 +168,8 @@ def test_case_detail_shows_thread_and_history(client, manager, case):
     client.force_login(manager)
     page = client.get(reverse("desk:case-detail", args=[case.number])).content.decode()
     assert "Il mio aspirapolvere non si accende più." in page
-    assert "case.opened" in page
+    assert "Case opened (Email)" in page
+    assert "case.opened" not in page
 
 
 def test_pages_speak_the_chosen_language(client, manager, case):

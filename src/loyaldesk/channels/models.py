@@ -38,3 +38,7 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to_address or '?'}: {self.get_state_display()}"
+
+    @property
+    def state_label(self) -> str:
+        return DeliveryState(self.state).label

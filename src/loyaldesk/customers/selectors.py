@@ -21,6 +21,7 @@ from loyaldesk.customers.models import (
     PurchaseItem,
 )
 from loyaldesk.customers.warranty import Warranty
+from loyaldesk.desk.history import HistoryLine, history_lines
 from loyaldesk.desk.models import Case, Event
 from loyaldesk.desk.permissions import visible_cases
 
@@ -89,7 +90,7 @@ class CustomerProfile:
     cases: list[Case]
     case_count: int
     visible_case_ids: frozenset[int]
-    history: list[Event]
+    history: list[HistoryLine]
     possible_duplicates: list[Customer]
 
 
@@ -122,11 +123,11 @@ def _owned(customer: Customer, today: date) -> list[OwnedUnit]:
     return [OwnedUnit(unit, unit.warranty(today)) for unit in units]
 
 
-def _history(customer: Customer) -> list[Event]:
-    """Customer-level events of this record and of the records merged into it."""
+def _history(customer: Customer) -> list[HistoryLine]:
+    """Customer-level events of this record and of the records merged into it, in words."""
     record_ids = [customer.pk, *customer.merged_records.values_list("pk", flat=True)]
     events = Event.objects.filter(customer_id__in=record_ids, case__isnull=True)
-    return list(events.select_related("actor").order_by("-at", "-pk")[:HISTORY_SHOWN])
+    return history_lines(events.select_related("actor").order_by("-at", "-pk")[:HISTORY_SHOWN])
 
 
 def _possible_duplicates(customer: Customer) -> list[Customer]:

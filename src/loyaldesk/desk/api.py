@@ -166,7 +166,8 @@ class MessageOut(Schema):
 
     @staticmethod
     def resolve_attachments(message: Message) -> list:
-        return list(message.attachments.all())
+        prefetched = getattr(message, "attachment_list", None)  # set by case_thread
+        return prefetched if prefetched is not None else list(message.attachments.all())
 
     @staticmethod
     def resolve_delivery_state(message: Message) -> str | None:

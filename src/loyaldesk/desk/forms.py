@@ -1,10 +1,14 @@
+from collections.abc import Iterable
+
 from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from loyaldesk.accounts.models import User
+from loyaldesk.core.widgets import PlainSelect
 from loyaldesk.customers.models import ChannelChoice, CustomerLanguage
 from loyaldesk.desk.attachments import MAX_ATTACHMENTS_PER_MESSAGE, max_attachment_bytes
+from loyaldesk.desk.categories import category_choices
 from loyaldesk.desk.lifecycle import ALLOWED, Status
 from loyaldesk.desk.models import Case, CaseStatus, Macro, Priority, Queue
 from loyaldesk.desk.selectors import DEFAULT_SORT, ME, NOBODY, SORTS, CaseFilter, CaseView
@@ -28,23 +32,35 @@ class CaseFilterForm(forms.Form):
     view = forms.ChoiceField(
         required=False, choices=[(view.value, view.value) for view in CaseView]
     )
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=ANY + CaseStatus.choices)
-    priority = forms.ChoiceField(
-        label=_("Priority"), required=False, choices=ANY + Priority.choices
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=ANY + CaseStatus.choices, widget=PlainSelect
     )
-    queue = forms.TypedChoiceField(label=_("Queue"), required=False, coerce=int, empty_value=None)
-    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    priority = forms.ChoiceField(
+        label=_("Priority"), required=False, choices=ANY + Priority.choices, widget=PlainSelect
+    )
+    queue = forms.TypedChoiceField(
+        label=_("Queue"), required=False, coerce=int, empty_value=None, widget=PlainSelect
+    )
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False, widget=PlainSelect)
     channel = forms.ChoiceField(
-        label=_("Channel"), required=False, choices=ANY + ChannelChoice.choices
+        label=_("Channel"), required=False, choices=ANY + ChannelChoice.choices, widget=PlainSelect
     )
     language = forms.ChoiceField(
-        label=_("Language"), required=False, choices=ANY + CustomerLanguage.choices
+        label=_("Language"),
+        required=False,
+        choices=ANY + CustomerLanguage.choices,
+        widget=PlainSelect,
     )
-    category = forms.CharField(label=_("Category"), required=False, max_length=60)
+    category = forms.CharField(
+        label=_("Category"), required=False, max_length=60, widget=PlainSelect
+    )
     customer = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     sort = forms.ChoiceField(
-        label=_("Sort"), required=False, choices=[(key, SORT_LABELS[key]) for key in SORTS]
+        label=_("Sort"),
+        required=False,
+        choices=[(key, SORT_LABELS[key]) for key in SORTS],
+        widget=PlainSelect,
     )
 
     def __init__(self, *args, queues=(), assignees=(), **kwargs) -> None:
@@ -54,26 +70,29 @@ class CaseFilterForm(forms.Form):
             ("", _("Anyone")),
             (ME, _("Me")),
             (NOBODY, _("Nobody")),
-            *[(str(user.pk), str(user)) for user in assignees],
+            *[(str(pk), name) for pk, name in assignees],
+        ]
+        self.fields["category"].widget.choices = [
+            ("", _("Any")),
+            *category_choices(self.data.get("category", "") if self.is_bound else ""),
         ]
 
     def to_filter(self) -> CaseFilter:
-        """The filter the form describes; an invalid form shows the default view."""
-        if not self.is_valid():
-            return CaseFilter()
+        """The filter the form describes; a field with an error (shown beside it) is left out."""
+        self.is_valid()
         data = self.cleaned_data
         return CaseFilter(
-            view=CaseView(data["view"] or CaseView.OPEN),
-            status=data["status"],
-            priority=data["priority"],
-            queue=data["queue"],
-            assignee=data["assignee"],
-            channel=data["channel"],
-            language=data["language"],
-            category=data["category"].strip(),
-            customer=data["customer"],
-            search=data["q"],
-            sort=data["sort"] or DEFAULT_SORT,
+            view=CaseView(data.get("view") or CaseView.OPEN),
+            status=data.get("status", ""),
+            priority=data.get("priority", ""),
+            queue=data.get("queue"),
+            assignee=data.get("assignee", ""),
+            channel=data.get("channel", ""),
+            language=data.get("language", ""),
+            category=data.get("category", "").strip(),
+            customer=data.get("customer"),
+            search=data.get("q", ""),
+            sort=data.get("sort") or DEFAULT_SORT,
         )
 
 
@@ -147,15 +166,29 @@ class NoteForm(forms.Form):
     files = FilesField(label=_("Attach files"), required=False)
 
 
-class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
-        label=_("Assignee"), queryset=User.objects.none(), required=False, empty_label=_("Nobody")
-    )
+class AssigneeField(forms.TypedChoiceField):
+    """Whom to give cases to, among (id, name) choices; cleans to the user, or None (nobody)."""
 
-    def __init__(self, *args, assignees=None, **kwargs) -> None:
+    widget = PlainSelect
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", _("Assignee"))
+        super().__init__(required=False, coerce=int, empty_value=None, **kwargs)
+
+    def offer(self, people: Iterable[tuple[int, str]]) -> None:
+        self.choices = [("", _("Nobody")), *people]
+
+    def clean(self, value) -> User | None:
+        pk = super().clean(value)
+        return User.objects.get(pk=pk) if pk else None
+
+
+class AssignForm(forms.Form):
+    assignee = AssigneeField()
+
+    def __init__(self, *args, assignees: Iterable[tuple[int, str]] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if assignees is not None:
-            self.fields["assignee"].queryset = assignees
+        self.fields["assignee"].offer(assignees)
 
 
 class StatusForm(forms.Form):
@@ -178,6 +211,9 @@ class CaseDetailsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["queue"].queryset = queues if queues is not None else Queue.objects.none()
         self.fields["queue"].empty_label = None
+        self.fields["category"].widget = forms.Select(
+            choices=[("", "—"), *category_choices(self.instance.category)]
+        )
 
 
 class CaseNumbersField(forms.Field):
@@ -208,25 +244,33 @@ class BulkActionForm(forms.Form):
 
     ASSIGN, STATUS, PRIORITY = "assign", "status", "priority"
     VALUE_FIELDS = {ASSIGN: "assignee", STATUS: "status", PRIORITY: "priority"}
-    case = CaseNumbersField()
+    case = CaseNumbersField(error_messages={"required": _("Tick the cases to change first.")})
     action = forms.ChoiceField(
         label=_("Action"),
         choices=[(ASSIGN, _("Assign to")), (STATUS, _("Move to")), (PRIORITY, _("Priority"))],
+        widget=PlainSelect,
     )
-    assignee = forms.ModelChoiceField(
-        label=_("Assignee"), queryset=User.objects.none(), required=False, empty_label=_("Nobody")
-    )
+    assignee = AssigneeField()
+    # No case can be moved back to New.
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", "—"), *CaseStatus.choices]
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", "—"),
+            *((value, label) for value, label in CaseStatus.choices if value != Status.NEW),
+        ],
+        widget=PlainSelect,
     )
     priority = forms.ChoiceField(
-        label=_("Priority"), required=False, choices=[("", "—"), *Priority.choices]
+        label=_("Priority"),
+        required=False,
+        choices=[("", "—"), *Priority.choices],
+        widget=PlainSelect,
     )
 
-    def __init__(self, *args, assignees=None, **kwargs) -> None:
+    def __init__(self, *args, assignees: Iterable[tuple[int, str]] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if assignees is not None:
-            self.fields["assignee"].queryset = assignees
+        self.fields["assignee"].offer(assignees)
 
     def clean(self):
         data = super().clean()
@@ -263,4 +307,4 @@ class LinkCaseForm(forms.Form):
 
 
 class SplitForm(forms.Form):
-    subject = forms.CharField(label=_("Subject of the new case"), max_length=255, required=False)
+    subject = forms.CharField(label=_("Subject of the new case"), max_length=255)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loyaldesk.customers.models import ChannelChoice, Customer, CustomerLanguage
+from loyaldesk.desk.categories import category_label
 from loyaldesk.desk.lifecycle import CLOCK, Clock, Status
 from loyaldesk.desk.placeholders import unknown_placeholders
 
@@ -152,6 +153,8 @@ class Case(models.Model):
             models.Index(fields=["status", "queue"]),
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["customer", "opened_at"]),
+            # The "recently resolved" view and its count: a few days among years of cases.
+            models.Index(fields=["resolved_at"], name="desk_case_resolved_at_idx"),
         ]
 
     def __str__(self) -> str:
@@ -164,6 +167,19 @@ class Case(models.Model):
     @property
     def clock(self) -> Clock:
         return CLOCK[Status(self.status)]
+
+    # Django's get_FOO_display hashes every choice on each call; lists show these per row.
+    @property
+    def status_label(self) -> str:
+        return CaseStatus(self.status).label
+
+    @property
+    def priority_label(self) -> str:
+        return Priority(self.priority).label
+
+    @property
+    def category_label(self) -> str:
+        return category_label(self.category)
 
 
 class CaseLink(models.Model):
@@ -243,6 +259,16 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    # Django's get_FOO_display hashes every choice on each call; a thread shows these per
+    # message, so they look the label up in the enum instead.
+    @property
+    def kind_label(self) -> str:
+        return MessageKind(self.kind).label
+
+    @property
+    def channel_label(self) -> str:
+        return ChannelChoice(self.channel).label
 
 
 def attachment_path(attachment: Attachment, filename: str) -> str:
@@ -479,6 +505,10 @@ class Macro(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def category_label(self) -> str:
+        return category_label(self.category)
 
     def is_usable_on(self, queue: Queue) -> bool:
         """Whether the macro is active and meant for `queue`; its texts are checked when it is

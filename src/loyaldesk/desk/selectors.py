@@ -6,13 +6,13 @@ from dataclasses import dataclass, fields
 from datetime import timedelta
 from enum import StrEnum
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from loyaldesk.accounts.models import User
 from loyaldesk.core.pagination import Ordering
 from loyaldesk.desk.lifecycle import ACTIVE, Status
-from loyaldesk.desk.models import Case, Event, Macro, Mention, Message, Queue
+from loyaldesk.desk.models import Case, CaseLink, Event, Macro, Mention, Message, Queue
 from loyaldesk.desk.permissions import sees_every_queue, team_ids, visible_cases, visible_queues
 from loyaldesk.desk.search import is_small_number, search_condition
 
@@ -61,7 +61,10 @@ def _view_condition(view: CaseView, user: User) -> Q:
         return Q(status__in=PENDING_STATUSES)
     if view is CaseView.RESOLVED:
         since = timezone.now() - timedelta(days=RECENTLY_RESOLVED_DAYS)
-        return Q(resolved_at__gte=since, status__in=[Status.RESOLVED, Status.CLOSED])
+        # The lifecycle clears resolved_at on reopening, so the date alone says resolved or
+        # closed since. A range closed on both ends is what makes SQLite's planner pick the
+        # resolved_at index over walking the whole list in updated_at order (no statistics).
+        return Q(resolved_at__range=(since, timezone.now()))
     return Q()
 
 
@@ -129,6 +132,12 @@ def colleagues(user: User) -> QuerySet[User]:
     return staff.distinct().order_by("first_name", "last_name", "username")
 
 
+def user_choices(users: QuerySet[User]) -> list[tuple[int, str]]:
+    """(id, name) of these people, for selects: no model instance for each of hundreds."""
+    rows = users.values_list("pk", "first_name", "last_name", "username")
+    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]
+
+
 def case_list(user: User, case_filter: CaseFilter) -> QuerySet[Case]:
     """The rows of the case list, with what the table shows."""
     return filtered_cases(user, case_filter).select_related("customer", "queue", "assignee")
@@ -145,10 +154,14 @@ def view_counts(user: User) -> dict[CaseView, int]:
 
 
 def case_thread(case: Case) -> QuerySet[Message]:
-    """A case's messages in order, with their authors, attachments and delivery."""
+    """A case's messages in order, with their authors, delivery, attachment_list and
+    mention_list (lists: a related manager per message would cost more than the query)."""
     return case.messages.select_related(
         "author_user", "author_customer", "delivery"
-    ).prefetch_related("attachments", "mentions__user")
+    ).prefetch_related(
+        Prefetch("attachments", to_attr="attachment_list"),
+        Prefetch("mentions", Mention.objects.select_related("user"), to_attr="mention_list"),
+    )
 
 
 def case_history(case: Case) -> QuerySet[Event]:
@@ -157,9 +170,17 @@ def case_history(case: Case) -> QuerySet[Event]:
     return Event.objects.filter(case__in=cases).select_related("actor", "case").order_by("at", "id")
 
 
+def recent_case_history(case: Case, shown: int) -> tuple[list[Event], int]:
+    """The last `shown` events of a case's history, oldest first, and how many there are."""
+    recent = list(case_history(case).reverse()[:shown])[::-1]
+    return recent, case_history(case).count()
+
+
 def linked_cases(case: Case) -> QuerySet[Case]:
     """The cases marked as related to this one, and those merged into it."""
-    return Case.objects.filter(Q(linked=case) | Q(merged_into=case)).order_by("-opened_at")
+    # pk IN (links) rather than a join, so that each side of the OR uses its own index.
+    links = CaseLink.objects.filter(from_case=case).values("to_case_id")
+    return Case.objects.filter(Q(pk__in=links) | Q(merged_into=case)).order_by("-opened_at")
 
 
 def customer_other_cases(case: Case, user: User, limit: int = 10) -> QuerySet[Case]:

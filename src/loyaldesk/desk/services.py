@@ -478,6 +478,17 @@ def unlink_cases(case: Case, other: Case, *, actor: User | None = None) -> None:
 
 
 @transaction.atomic
+def subject_from_text(text: str, length: int = 80) -> str:
+    """The first line of a text after a salutation ("Hello team,"), cut at a word boundary."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) > 1 and lines[0].endswith(","):
+        lines.pop(0)
+    line = lines[0] if lines else ""
+    if len(line) <= length:
+        return line
+    return line[:length].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def split_message(
     message: Message, *, actor: User, subject: str = "", at: datetime | None = None
 ) -> Case:
@@ -491,7 +502,7 @@ def split_message(
         raise CannotSplit("the case would be left without a message")
     new_case = Case.objects.create(
         number=reserve_numbers(CASE_SEQUENCE)[0],
-        subject=(subject.strip() or message.text.strip()[:80] or case.subject)[:255],
+        subject=(subject.strip() or subject_from_text(message.text) or case.subject)[:255],
         status=Status.NEW,
         priority=case.priority,
         category=case.category,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("views/<int:pk>/delete/", views.saved_view_delete, name="saved-view-delete"),
     path("<int:number>/", views.case_detail_view, name="case-detail"),
     path("<int:number>/live/", views.case_live_view, name="case-live"),
+    path("<int:number>/history/", views.case_history_view, name="case-history"),
     path("<int:number>/reply/", views.case_reply_view, name="case-reply"),
     path("<int:number>/note/", views.case_note_view, name="case-note"),
     path("<int:number>/assign/", views.case_assign_view, name="case-assign"),

@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.files.uploadedfile import UploadedFile
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from loyaldesk.accounts.models import User
 from loyaldesk.core.pagination import BadCursor, keyset_page
@@ -30,6 +31,7 @@ from loyaldesk.desk.forms import (
     SplitForm,
     StatusForm,
 )
+from loyaldesk.desk.history import history_lines
 from loyaldesk.desk.lifecycle import Status, TransitionNotAllowed
 from loyaldesk.desk.mentions import mark_mentions_read, split_by_access
 from loyaldesk.desk.models import Attachment, Case, SavedView
@@ -38,6 +40,7 @@ from loyaldesk.desk.permissions import (
     can_assign,
     can_work,
     ensure,
+    leads_queue_of,
     visible_cases,
     visible_queues,
 )
@@ -53,6 +56,8 @@ from loyaldesk.desk.selectors import (
     customer_other_cases,
     linked_cases,
     macros_for_case,
+    recent_case_history,
+    user_choices,
     view_counts,
 )
 
@@ -72,10 +77,10 @@ CASE_ERRORS = {
 }
 
 
-def _filter_form(request: HttpRequest, data: QueryDict | dict) -> CaseFilterForm:
-    return CaseFilterForm(
-        data, queues=visible_queues(request.user), assignees=colleagues(request.user)
-    )
+def _filter_form(
+    request: HttpRequest, data: QueryDict | dict, staff: list[tuple[int, str]]
+) -> CaseFilterForm:
+    return CaseFilterForm(data, queues=visible_queues(request.user), assignees=staff)
 
 
 @login_required
@@ -89,7 +94,8 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
             SavedView, pk=saved_id if saved_id.isdigit() else 0, owner=request.user
         )
         data = saved.query
-    form = _filter_form(request, data)
+    staff = user_choices(colleagues(request.user))
+    form = _filter_form(request, data, staff)
     case_filter = form.to_filter()
     try:
         page = keyset_page(
@@ -109,7 +115,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         "counts": view_counts(request.user),
         "saved_views": request.user.saved_views.all(),
         "saved": saved,
-        "bulk_form": BulkActionForm(assignees=colleagues(request.user), auto_id="bulk_%s"),
+        "bulk_form": BulkActionForm(assignees=staff, auto_id="bulk_%s"),
         "save_form": SavedViewForm(),
     }
     partial = bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
@@ -136,7 +142,7 @@ def _case_forms(request: HttpRequest, case: Case, **bound) -> dict:
         "note_form": NoteForm(),
         "assign_form": AssignForm(
             initial={"assignee": case.assignee_id},
-            assignees=assignable_users(request.user, case),
+            assignees=user_choices(assignable_users(request.user, case)),
         ),
         "status_form": StatusForm(case=case),
         "details_form": CaseDetailsForm(instance=case, queues=visible_queues(request.user)),
@@ -157,6 +163,14 @@ def _live_context(request: HttpRequest, case: Case, last_message_id: int) -> dic
     }
 
 
+CASE_HISTORY_SHOWN = 30
+
+
+def _recent_history(case: Case) -> dict:
+    events, total = recent_case_history(case, CASE_HISTORY_SHOWN)
+    return {"history": history_lines(events), "history_total": total}
+
+
 def _render_case(request: HttpRequest, case: Case, status: int = 200, **bound) -> HttpResponse:
     thread = list(case_thread(case))
     note_presence(case, request.user, replying=False)
@@ -164,10 +178,11 @@ def _render_case(request: HttpRequest, case: Case, status: int = 200, **bound) -
     context = {
         **_live_context(request, case, thread[-1].pk if thread else 0),
         "thread": thread,
-        "history": case_history(case),
+        **_recent_history(case),
         "linked_cases": linked_cases(case),
         "other_cases": customer_other_cases(case, request.user),
         "can_work": can_work(request.user, case),
+        "chooses_assignee": leads_queue_of(request.user, case),
         "macros": macros_for_case(case),
         **_case_forms(request, case, **bound),
     }
@@ -179,6 +194,15 @@ def _render_case(request: HttpRequest, case: Case, status: int = 200, **bound) -
 def case_detail_view(request: HttpRequest, number: int) -> HttpResponse:
     """One case: its thread, its history, the customer's other cases and what can be done."""
     return _render_case(request, _visible_case(request, number))
+
+
+@login_required
+@desk_view
+def case_history_view(request: HttpRequest, number: int) -> HttpResponse:
+    """Everything that happened to a case, from its opening."""
+    case = _visible_case(request, number)
+    lines = history_lines(case_history(case))
+    return render(request, "desk/case_history.html", {"case": case, "history": lines})
 
 
 @login_required
@@ -288,7 +312,7 @@ def case_assign_view(request: HttpRequest, number: int) -> HttpResponse:
         assignee = request.user
     else:
         # Any active user is a valid choice here; whether this one may take it is checked below.
-        form = AssignForm(request.POST, assignees=User.objects.filter(is_active=True))
+        form = AssignForm(request.POST, assignees=user_choices(User.objects.filter(is_active=True)))
         if not form.is_valid():
             return _render_case(request, case, status=400, assign_form=form)
         assignee = form.cleaned_data["assignee"]
@@ -385,18 +409,26 @@ def case_link_view(request: HttpRequest, number: int) -> HttpResponse:
     return _back_to(case)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 @desk_view
 def message_split_view(request: HttpRequest, number: int, pk: int) -> HttpResponse:
-    """Make a new case of one customer message that is about another matter."""
+    """Make a new case of one customer message that is about another matter: the form, then
+    the split."""
     case = _workable_case(request, number)
-    message = get_object_or_404(case.messages, pk=pk)
-    form = SplitForm(request.POST)
-    form.is_valid()
+    message = get_object_or_404(case_thread(case), pk=pk)
+    form = SplitForm(
+        request.POST if request.method == "POST" else None,
+        initial={"subject": services.subject_from_text(message.text)},
+    )
+    if not form.is_valid():
+        context = {"case": case, "message": message, "form": form}
+        return render(
+            request, "desk/message_split.html", context, status=400 if form.is_bound else 200
+        )
     try:
         new_case = services.split_message(
-            message, actor=request.user, subject=form.cleaned_data.get("subject", "")
+            message, actor=request.user, subject=form.cleaned_data["subject"]
         )
     except services.CannotSplit:
         messages.error(request, CASE_ERRORS[services.CannotSplit])
@@ -417,7 +449,7 @@ def _list_url(request: HttpRequest) -> str:
 @desk_view
 def bulk_action_view(request: HttpRequest) -> HttpResponse:
     """Assign, move or re-prioritise the ticked cases."""
-    form = BulkActionForm(request.POST, assignees=colleagues(request.user))
+    form = BulkActionForm(request.POST, assignees=user_choices(colleagues(request.user)))
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
@@ -432,14 +464,23 @@ def bulk_action_view(request: HttpRequest) -> HttpResponse:
             ngettext("%(count)d case changed.", "%(count)d cases changed.", count)
             % {"count": count},
         )
-    if outcome.refused or outcome.not_allowed:
-        numbers = ", ".join(str(n) for n in outcome.refused + outcome.not_allowed)
+    if outcome.refused:
         messages.error(
             request,
-            _("Not changed (not yours to change, or not allowed): %(numbers)s")
-            % {"numbers": numbers},
+            _("Not changed, you may not change these cases: %(references)s")
+            % {"references": _references(outcome.refused)},
+        )
+    if outcome.not_allowed:
+        messages.error(
+            request,
+            _("Not changed, their status cannot move there: %(references)s")
+            % {"references": _references(outcome.not_allowed)},
         )
     return HttpResponseRedirect(_list_url(request), status=303)
+
+
+def _references(numbers: list[int]) -> str:
+    return ", ".join(f"{settings.CASE_REFERENCE_PREFIX}{number}" for number in numbers)
 
 
 @require_POST
@@ -448,7 +489,7 @@ def bulk_action_view(request: HttpRequest) -> HttpResponse:
 def saved_view_create(request: HttpRequest) -> HttpResponse:
     """Keep the current filters under a name."""
     form = SavedViewForm(request.POST)
-    filter_form = _filter_form(request, request.POST)
+    filter_form = _filter_form(request, request.POST, user_choices(colleagues(request.user)))
     if form.is_valid():
         saved = services.save_view(
             request.user, form.cleaned_data["name"], filter_form.to_filter().as_query()

@@ -1,0 +1,276 @@
+"""The history of a case or a customer in words: what each recorded event changed, and to what."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from loyaldesk.accounts.models import User
+from loyaldesk.customers.models import ChannelChoice, Customer
+from loyaldesk.desk.categories import category_label
+from loyaldesk.desk.models import Case, CaseStatus, Event, MessageKind, Priority, Queue
+
+
+@dataclass(frozen=True)
+class Names:
+    """The people and queues that events name by id."""
+
+    users: dict[int, str]
+    queues: dict[int, str]
+
+    def user(self, pk: int | None) -> str:
+        return self.users.get(pk, _("a former colleague")) if pk else _("nobody")
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One event and what it says."""
+
+    event: Event
+    text: str
+
+
+def history_lines(events: Iterable[Event]) -> list[HistoryLine]:
+    """Events described in the active language; two queries for the names they refer to."""
+    events = list(events)
+    names = _names(events)
+    return [HistoryLine(event, describe(event, names)) for event in events]
+
+
+def describe(event: Event, names: Names) -> str:
+    """What one event changed, in a sentence; an unknown kind is shown as it is."""
+    describer = DESCRIBERS.get(event.kind)
+    return describer(event.before, event.after, names) if describer else event.kind
+
+
+def _names(events: list[Event]) -> Names:
+    user_ids = set()
+    for event in events:
+        user_ids.update(_user_ids(event))
+    users = User.objects.filter(pk__in=user_ids) if user_ids else User.objects.none()
+    queues = dict(Queue.objects.values_list("pk", "name"))
+    return Names({user.pk: str(user) for user in users}, queues)
+
+
+def _user_ids(event: Event) -> list[int]:
+    if event.kind == "case.assigned":
+        return [pk for pk in (event.before.get("assignee"), event.after.get("assignee")) if pk]
+    if event.kind == "case.mentioned":
+        return list(event.after.get("users", []))
+    return []
+
+
+def _reference(number: Any) -> str:
+    return f"{settings.CASE_REFERENCE_PREFIX}{number}"
+
+
+def _label(choices: type[models.TextChoices], value: Any) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
+def _case_value(field: str, value: Any, names: Names) -> str:
+    if value in (None, ""):
+        return "—"
+    shown = {
+        "status": lambda: _label(CaseStatus, value),
+        "priority": lambda: _label(Priority, value),
+        "category": lambda: category_label(value),
+        "queue": lambda: names.queues.get(value, f"#{value}"),
+        "assignee": lambda: names.user(value),
+        "customer": lambda: f"#{value}",
+    }
+    return shown[field]() if field in shown else str(value)
+
+
+def _customer_value(field: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if value in (None, ""):
+        return "—"
+    try:
+        choices = dict(Customer._meta.get_field(field).choices or ())
+    except FieldDoesNotExist:  # a field of an older version of the model
+        choices = {}
+    return str(choices.get(value, value))
+
+
+def _changes(before: dict, after: dict, label: Callable[[str], str], value) -> str:
+    return "; ".join(
+        f"{label(field)}: {value(field, before.get(field))} → {value(field, after[field])}"
+        for field in after
+    )
+
+
+def _field_label(model: type[models.Model]) -> Callable[[str], str]:
+    def label(field: str) -> str:
+        try:
+            return str(model._meta.get_field(field).verbose_name)
+        except FieldDoesNotExist:  # a field of an older version of the model
+            return field
+
+    return label
+
+
+def _opened(before: dict, after: dict, names: Names) -> str:
+    if "split_from" in after:
+        return _("Case opened from a message of %(reference)s") % {
+            "reference": _reference(after["split_from"])
+        }
+    channel = after.get("channel")
+    if not channel:
+        return _("Case opened")
+    return _("Case opened (%(channel)s)") % {"channel": _label(ChannelChoice, channel)}
+
+
+def _message_added(before: dict, after: dict, names: Names) -> str:
+    kind, channel = after.get("kind"), after.get("channel", "")
+    if kind == MessageKind.INBOUND:
+        return _("Message from the customer (%(channel)s)") % {
+            "channel": _label(ChannelChoice, channel)
+        }
+    if kind == MessageKind.OUTBOUND:
+        return _("Reply to the customer (%(channel)s)") % {
+            "channel": _label(ChannelChoice, channel)
+        }
+    return _("Internal note")
+
+
+def _status_changed(before: dict, after: dict, names: Names) -> str:
+    return _("Status: %(before)s → %(after)s") % {
+        "before": _label(CaseStatus, before.get("status")),
+        "after": _label(CaseStatus, after.get("status")),
+    }
+
+
+def _reopened(before: dict, after: dict, names: Names) -> str:
+    return _("Reopened: %(before)s → %(after)s") % {
+        "before": _label(CaseStatus, before.get("status")),
+        "after": _label(CaseStatus, after.get("status")),
+    }
+
+
+def _assigned(before: dict, after: dict, names: Names) -> str:
+    if not after.get("assignee"):
+        return _("Unassigned (was %(name)s)") % {"name": names.user(before.get("assignee"))}
+    return _("Assigned to %(name)s") % {"name": names.user(after["assignee"])}
+
+
+def _case_updated(before: dict, after: dict, names: Names) -> str:
+    changes = _changes(
+        before, after, _field_label(Case), lambda field, v: _case_value(field, v, names)
+    )
+    return _("Changed %(changes)s") % {"changes": changes}
+
+
+def _macro_applied(before: dict, after: dict, names: Names) -> str:
+    return _("Macro “%(name)s” used") % {"name": after.get("name", "")}
+
+
+def _mentioned(before: dict, after: dict, names: Names) -> str:
+    return _("Mentioned %(names)s") % {
+        "names": ", ".join(names.user(pk) for pk in after.get("users", []))
+    }
+
+
+def _sent(before: dict, after: dict, names: Names) -> str:
+    return _("Reply handed to the mail server")
+
+
+def _delivery_failed(before: dict, after: dict, names: Names) -> str:
+    return _("Reply could not be sent: %(error)s") % {"error": after.get("error", "")}
+
+
+def _delivery_deferred(before: dict, after: dict, names: Names) -> str:
+    return _("Sending the reply failed, it will be tried again: %(error)s") % {
+        "error": after.get("error", "")
+    }
+
+
+def _linked(before: dict, after: dict, names: Names) -> str:
+    return _("Linked to %(reference)s") % {"reference": _reference(after.get("case"))}
+
+
+def _unlinked(before: dict, after: dict, names: Names) -> str:
+    return _("Link to %(reference)s removed") % {"reference": _reference(before.get("case"))}
+
+
+def _split(before: dict, after: dict, names: Names) -> str:
+    return _("A message was moved to a new case, %(reference)s") % {
+        "reference": _reference(after.get("new_case"))
+    }
+
+
+def _merged_into(before: dict, after: dict, names: Names) -> str:
+    return _("Merged into %(reference)s") % {"reference": _reference(after.get("target"))}
+
+
+def _merged(before: dict, after: dict, names: Names) -> str:
+    count = after.get("messages", 0)
+    return ngettext(
+        "%(reference)s merged into this case, %(count)d message moved",
+        "%(reference)s merged into this case, %(count)d messages moved",
+        count,
+    ) % {"reference": _reference(after.get("duplicate")), "count": count}
+
+
+def _customer_created(before: dict, after: dict, names: Names) -> str:
+    return _("Customer record created")
+
+
+def _identity_added(before: dict, after: dict, names: Names) -> str:
+    return _("Contact point added: %(address)s") % {"address": after.get("address", "")}
+
+
+def _identity_removed(before: dict, after: dict, names: Names) -> str:
+    return _("Contact point removed: %(address)s") % {"address": before.get("address", "")}
+
+
+def _customer_updated(before: dict, after: dict, names: Names) -> str:
+    changes = _changes(before, after, _field_label(Customer), _customer_value)
+    return _("Changed %(changes)s") % {"changes": changes}
+
+
+def _customer_merged(before: dict, after: dict, names: Names) -> str:
+    return _("Customer record #%(duplicate)s merged into this one") % {
+        "duplicate": after.get("duplicate")
+    }
+
+
+def _customer_merged_into(before: dict, after: dict, names: Names) -> str:
+    return _("Merged into customer record #%(survivor)s") % {"survivor": after.get("survivor")}
+
+
+DESCRIBERS: dict[str, Callable[[dict, dict, Names], str]] = {
+    "case.opened": _opened,
+    "message.added": _message_added,
+    "case.status_changed": _status_changed,
+    "case.reopened": _reopened,
+    "case.assigned": _assigned,
+    "case.updated": _case_updated,
+    "case.macro_applied": _macro_applied,
+    "case.mentioned": _mentioned,
+    "message.sent": _sent,
+    "message.delivery_failed": _delivery_failed,
+    "message.delivery_deferred": _delivery_deferred,
+    "case.linked": _linked,
+    "case.unlinked": _unlinked,
+    "case.split": _split,
+    "case.merged_into": _merged_into,
+    "case.merged": _merged,
+    "customer.created": _customer_created,
+    "customer.identity_added": _identity_added,
+    "customer.identity_removed": _identity_removed,
+    "customer.updated": _customer_updated,
+    "customer.merged": _customer_merged,
+    "customer.merged_into": _customer_merged_into,
+}
