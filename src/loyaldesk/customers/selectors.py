@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, Prefetch, QuerySet, Sum
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from loyaldesk.accounts.models import User
@@ -26,7 +26,8 @@ from loyaldesk.desk.models import Case, Event
 from loyaldesk.desk.permissions import visible_cases
 
 RECENT_PURCHASES = 20
-CASES_SHOWN = 100
+CASES_SHOWN = 50
+OWNED_SHOWN = 50
 HISTORY_SHOWN = 50
 POSSIBLE_DUPLICATES = 5
 
@@ -85,6 +86,8 @@ class CustomerProfile:
     identities: list[Identity]
     memberships: list[Membership]
     owned: list[OwnedUnit]
+    owned_count: int
+    owned_under_warranty: int
     purchases: list[Purchase]
     spend: list[SpendInCurrency]
     cases: list[Case]
@@ -120,7 +123,17 @@ def _purchases(customer: Customer) -> list[Purchase]:
 
 def _owned(customer: Customer, today: date) -> list[OwnedUnit]:
     units = customer.owned_products.select_related("product").order_by("-purchased_on", "-pk")
-    return [OwnedUnit(unit, unit.warranty(today)) for unit in units]
+    return [OwnedUnit(unit, unit.warranty(today)) for unit in units[:OWNED_SHOWN]]
+
+
+def _owned_counts(customer: Customer, today: date) -> dict[str, int]:
+    """How many units the customer owns, and how many are still under warranty today."""
+    return customer.owned_products.aggregate(
+        owned_count=Count("pk"),
+        owned_under_warranty=Count(
+            "pk", filter=Q(purchased_on__lte=today, warranty_ends_on__gte=today)
+        ),
+    )
 
 
 def _history(customer: Customer) -> list[HistoryLine]:
@@ -141,6 +154,7 @@ def _possible_duplicates(customer: Customer) -> list[Customer]:
 
 def customer_profile(customer: Customer, viewer: User) -> CustomerProfile:
     """The whole customer as the viewer may see it: contact points, products, spend, cases."""
+    today = timezone.localdate()
     cases = customer.cases.select_related("queue", "assignee").order_by("-opened_at", "-pk")
     shown = list(cases[:CASES_SHOWN])
     visible = visible_cases(viewer).filter(pk__in=[case.pk for case in shown])
@@ -150,7 +164,8 @@ def customer_profile(customer: Customer, viewer: User) -> CustomerProfile:
         memberships=list(
             customer.memberships.select_related("organisation").order_by("-is_primary", "pk")
         ),
-        owned=_owned(customer, timezone.localdate()),
+        owned=_owned(customer, today),
+        **_owned_counts(customer, today),
         purchases=_purchases(customer),
         spend=_spend(customer),
         cases=shown,

@@ -104,10 +104,13 @@ def _customer_value(field: str, value: Any) -> str:
     return str(choices.get(value, value))
 
 
-def _changes(before: dict, after: dict, label: Callable[[str], str], value) -> str:
+def _changes(before: dict, after: dict, model: type[models.Model], value) -> str:
+    # In the model's field order: PostgreSQL's jsonb does not keep the keys' order.
+    order = {field.name: index for index, field in enumerate(model._meta.get_fields())}
+    label = _field_label(model)
     return "; ".join(
         f"{label(field)}: {value(field, before.get(field))} → {value(field, after[field])}"
-        for field in after
+        for field in sorted(after, key=lambda field: (order.get(field, len(order)), field))
     )
 
 
@@ -166,9 +169,7 @@ def _assigned(before: dict, after: dict, names: Names) -> str:
 
 
 def _case_updated(before: dict, after: dict, names: Names) -> str:
-    changes = _changes(
-        before, after, _field_label(Case), lambda field, v: _case_value(field, v, names)
-    )
+    changes = _changes(before, after, Case, lambda field, v: _case_value(field, v, names))
     return _("Changed %(changes)s") % {"changes": changes}
 
 
@@ -236,7 +237,7 @@ def _identity_removed(before: dict, after: dict, names: Names) -> str:
 
 
 def _customer_updated(before: dict, after: dict, names: Names) -> str:
-    changes = _changes(before, after, _field_label(Customer), _customer_value)
+    changes = _changes(before, after, Customer, _customer_value)
     return _("Changed %(changes)s") % {"changes": changes}
 
 

@@ -477,7 +477,6 @@ def unlink_cases(case: Case, other: Case, *, actor: User | None = None) -> None:
             record_event("case.unlinked", case=one, actor=actor, before={"case": another.number})
 
 
-@transaction.atomic
 def subject_from_text(text: str, length: int = 80) -> str:
     """The first line of a text after a salutation ("Hello team,"), cut at a word boundary."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -486,9 +485,11 @@ def subject_from_text(text: str, length: int = 80) -> str:
     line = lines[0] if lines else ""
     if len(line) <= length:
         return line
-    return line[:length].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    # One character more, so that a word ending exactly at `length` is kept whole.
+    return line[: length + 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
+@transaction.atomic
 def split_message(
     message: Message, *, actor: User, subject: str = "", at: datetime | None = None
 ) -> Case:
