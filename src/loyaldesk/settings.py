@@ -161,4 +161,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOYALDESK_LOG_LEVEL", "INFO")},
+    # Given a handler here, the worker (run_huey) does not add its own: each line once.
+    "loggers": {"huey": {"handlers": ["console"], "propagate": False}},
 }

@@ -20,7 +20,7 @@ def test_new_messages_arrive_after_the_last_one_shown(client, agent, front_team,
     shown = case.messages.get().pk
     quiet = live(client, case, shown)
     assert quiet.status_code == 200
-    assert "hx-swap-oob" not in quiet.content.decode()
+    assert "#thread-messages" not in quiet.content.decode()
     news = add_customer_message(case, text="Ha chiamato il tecnico?", channel="email")
     body = live(client, case, shown).content.decode()
     assert "Ha chiamato il tecnico?" in body
@@ -70,3 +70,14 @@ def test_a_bad_since_is_read_as_the_start(client, agent, front_team, case):
     client.force_login(agent)
     body = live(client, case, "³").content.decode()
     assert "Il mio aspirapolvere" in body
+
+
+def test_the_live_region_stays_and_only_its_content_is_replaced(client, agent, front_team, case):
+    """Screen readers announce changes inside a live region that stays in the page."""
+    client.force_login(agent)
+    page = client.get(reverse("desk:case-detail", args=[case.number])).content.decode()
+    region = '<div id="case-presence" class="presence" role="status" aria-live="polite">'
+    assert region in page
+    polled = live(client, case, 0).content.decode()
+    assert f'{region.removesuffix(">")} hx-swap-oob="innerHTML">' in polled
+    assert 'hx-swap="outerHTML"></div>' in polled

@@ -25,6 +25,18 @@ class CustomerForm(forms.ModelForm):
             "consent_marketing",
         ]
 
+    def clean_country(self) -> str:
+        country = self.cleaned_data["country"].strip().upper()
+        if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
+            raise forms.ValidationError(_("Two letters of ISO 3166, such as FR, IT or GB."))
+        return country
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not (data.get("first_name", "").strip() or data.get("last_name", "").strip()):
+            raise forms.ValidationError(_("Give the customer a first or a last name."))
+        return data
+
 
 class IdentityForm(forms.Form):
     """A new contact point: an email address, a phone or a fax number."""

@@ -215,7 +215,7 @@ def case_live_view(request: HttpRequest, number: int) -> HttpResponse:
     note_presence(case, request.user, replying=request.GET.get("replying") == "1")
     new_messages = list(case_thread(case).filter(pk__gt=since))
     context = _live_context(request, case, new_messages[-1].pk if new_messages else since)
-    context["new_messages"] = new_messages
+    context.update(new_messages=new_messages, polled=True)
     return render(request, "desk/_case_live.html", context)
 
 
