@@ -131,8 +131,9 @@ class Walk:
         """The language selector of the top bar posts to /i18n/setlang/ and comes back."""
         if page.eval_on_selector("#language-select", "el => el.value") == lang:
             return
+        page.select_option("#language-select", lang)
         with page.expect_navigation():
-            page.select_option("#language-select", lang)
+            page.click(".language button[type=submit]")
 
     def shot(self, page: Page, lang: str, name: str, full_page: bool = False) -> None:
         """A PNG of the viewport (or the page) and the visible text beside the run log."""

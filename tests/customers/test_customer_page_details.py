@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 
 from loyaldesk.customers.models import OwnedProduct, Product, Purchase
 from loyaldesk.customers.selectors import OWNED_SHOWN
+from loyaldesk.desk.services import merge_cases, open_case
 from tests.conftest import T0
 
 EDIT = {
@@ -87,3 +88,10 @@ def test_a_company_name_alone_is_enough(client, lead, customer):
     client.force_login(lead)
     url = reverse("customers:customer-edit", args=[customer.pk])
     assert client.post(url, {**EDIT, "first_name": "", "last_name": "Acme"}).status_code == 303
+
+
+def test_a_merged_duplicate_says_where_it_went(client, agent, front_team, customer, case):
+    duplicate = open_case(customer=customer, subject="Again", text="Still broken", channel="email")
+    merge_cases(duplicate, case, actor=agent)
+    client.force_login(agent)
+    assert f"merged into {case.reference}" in _page(client, customer)

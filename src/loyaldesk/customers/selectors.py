@@ -155,7 +155,8 @@ def _possible_duplicates(customer: Customer) -> list[Customer]:
 def customer_profile(customer: Customer, viewer: User) -> CustomerProfile:
     """The whole customer as the viewer may see it: contact points, products, spend, cases."""
     today = timezone.localdate()
-    cases = customer.cases.select_related("queue", "assignee").order_by("-opened_at", "-pk")
+    cases = customer.cases.select_related("queue", "assignee", "merged_into")
+    cases = cases.order_by("-opened_at", "-pk")
     shown = list(cases[:CASES_SHOWN])
     visible = visible_cases(viewer).filter(pk__in=[case.pk for case in shown])
     return CustomerProfile(
