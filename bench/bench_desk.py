@@ -49,6 +49,7 @@ SEED = 7
 DATABASES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 NEXT_LINK = re.compile(r'rel="next" href="([^"]+)"')
 CASE_LIST = "/cases/"
+GROUPS = ("list", "case", "customer", "search", "baselines")
 
 
 class BenchError(RuntimeError):
@@ -373,18 +374,22 @@ def measure_here(args: argparse.Namespace) -> dict:
     result.update(database=database_facts(), data_set=data_set_facts())
     result["load_before"] = os.getloadavg()
     log(f"{result['database']['vendor']}: {result['data_set']}")
-    scenarios = list_scenarios(client, args) + case_scenarios(threads, rng)
-    scenarios += customer_scenarios(rng)
+    wanted = set(args.only.split(",")) if args.only else set(GROUPS)
+    scenarios = list_scenarios(client, args) if "list" in wanted else []
+    scenarios += case_scenarios(threads, rng) if "case" in wanted else []
+    scenarios += customer_scenarios(rng) if "customer" in wanted else []
     terms = search_terms(math.ceil(args.requests / 5), rng)
     timings = [run_scenario(client, scenario, args) for scenario in scenarios]
-    searches = [run_scenario(client, s, args) for s in search_scenarios(terms, args)]
-    timings += [combined(searches, "search_all", "search, all kinds of term"), *searches]
+    if "search" in wanted:
+        searches = [run_scenario(client, s, args) for s in search_scenarios(terms, args)]
+        timings += [combined(searches, "search_all", "search, all kinds of term"), *searches]
     result["scenarios"] = [timing.summary() for timing in timings]
-    log("  baselines")
-    result["baselines"] = {
-        "deep_page": deep_page_baseline(args),
-        "search": search_baseline(client, terms, args.baseline_reps),
-    }
+    if "baselines" in wanted:
+        log("  baselines")
+        result["baselines"] = {
+            "deep_page": deep_page_baseline(args),
+            "search": search_baseline(client, terms, args.baseline_reps),
+        }
     result["load_after"] = os.getloadavg()
     return result
 
@@ -511,7 +516,8 @@ def markdown(results: dict) -> str:
         lines.append(f"{DATABASES[name]} {result['database']['version']}: " + ", ".join(
             f"{facts[k]:,} {k}" for k in ("customers", "cases", "messages", "events")
         ) + f", {facts['database_bytes'] / 2**30:.1f} GiB")  # fmt: skip
-        lines += ["", *baseline_lines(name, result["baselines"])]
+        if "baselines" in result:
+            lines += ["", *baseline_lines(name, result["baselines"])]
     return "\n".join(lines)
 
 
@@ -530,6 +536,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--deep-spread", type=int, default=20, help="deep pages to vary over")
     parser.add_argument("--threads", type=int, default=5, help="50-message cases to time")
     parser.add_argument("--baseline-reps", type=int, default=3)
+    parser.add_argument("--only", help=f"comma-separated groups among {', '.join(GROUPS)}")
     parser.add_argument("--output", type=Path, help="JSON file (default bench/results/desk-DATE)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()

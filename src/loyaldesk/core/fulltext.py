@@ -159,11 +159,13 @@ def _pg_matching_values(table: str, query: str, select: str, limit: int) -> list
         "OFFSET 0) AS found ORDER BY id DESC LIMIT %s"
     )
     with transaction.atomic(), connection.cursor() as cursor:
+        # Before the settings, which would turn this one-entry read of the primary key into a
+        # scan of the whole table (1.8 s on 3.2 million messages).
+        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {quote(table)}")
+        newest = cursor.fetchone()[0]
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {quote(table)}")
-        newest = cursor.fetchone()[0]
         window = PG_FIRST_WINDOW
         while True:
             floor = max(newest - window, 0)

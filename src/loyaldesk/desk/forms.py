@@ -132,7 +132,12 @@ class ReplyForm(forms.Form):
     text = forms.CharField(
         label=_("Reply to the customer"), max_length=MAX_MESSAGE_LENGTH, widget=forms.Textarea
     )
-    then = forms.ChoiceField(label=_("Then"), choices=THEN_CHOICES, initial=Status.PENDING_CUSTOMER)
+    then = forms.ChoiceField(
+        label=_("Then"),
+        choices=THEN_CHOICES,
+        initial=Status.PENDING_CUSTOMER,
+        widget=PlainSelect,
+    )
     files = FilesField(label=_("Attach files"), required=False)
     macro = forms.ModelChoiceField(
         queryset=Macro.objects.none(),
@@ -192,7 +197,7 @@ class AssignForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Move to"))
+    status = forms.ChoiceField(label=_("Move to"), widget=PlainSelect)
 
     def __init__(self, *args, case: Case, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -206,12 +211,13 @@ class CaseDetailsForm(forms.ModelForm):
     class Meta:
         model = Case
         fields = ["subject", "priority", "category", "queue"]
+        widgets = {"priority": PlainSelect, "queue": PlainSelect}
 
     def __init__(self, *args, queues=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["queue"].queryset = queues if queues is not None else Queue.objects.none()
         self.fields["queue"].empty_label = None
-        self.fields["category"].widget = forms.Select(
+        self.fields["category"].widget = PlainSelect(
             choices=[("", "—"), *category_choices(self.instance.category)]
         )
 
