@@ -86,14 +86,16 @@ def assignable_users(user: User, case: Case) -> QuerySet[User]:
     """The people this user may give the case to."""
     if not leads_queue_of(user, case):
         return User.objects.filter(pk=user.pk)
-    in_team = Q(teams=case.queue.team_id) | Q(led_teams=case.queue.team_id)
-    everywhere = Q(groups__permissions__codename="view_all_queues") | Q(is_superuser=True)
-    return (
-        User.objects.filter(is_active=True)
-        .filter(in_team | everywhere if case.queue.team_id else everywhere)
-        .distinct()
-        .order_by("first_name", "last_name", "username")
+    # Subqueries, not joins: no DISTINCT over the rows of every user, group and permission.
+    everywhere = Q(is_superuser=True) | Q(
+        pk__in=User.objects.filter(groups__permissions__codename="view_all_queues").values("pk")
     )
+    if case.queue.team_id:
+        team = case.queue.team_id
+        members = User.objects.filter(Q(teams=team) | Q(led_teams=team)).values("pk")
+        everywhere |= Q(pk__in=members)
+    active = User.objects.filter(is_active=True)
+    return active.filter(everywhere).order_by("first_name", "last_name", "username")
 
 
 def ensure(allowed: bool) -> None:
