@@ -178,7 +178,7 @@ def test_demo_serves_the_desk_and_runs_the_worker(demo_dir):
         assert re.search(r'href="/cases/\d+/"', page)
         number = re.search(r'href="/cases/(\d+)/"', page).group(1)
         detail = browser.open(f"{base}/cases/{number}/").read().decode()
-        assert "case.opened" in detail
+        assert "Case opened (" in detail
         static = browser.open(f"{base}/static/loyaldesk/vendor/htmx.min.js")
         assert static.status == 200
     finally:

@@ -92,7 +92,7 @@ def test_agent_signs_in_replies_notes_resolves_finds_the_case_and_its_customer(
     page.get_by_role("link", name=case.subject).click()
     page.get_by_role("link", name=str(case.customer)).click()
     expect(page.get_by_role("heading", name=re.compile(str(case.customer)))).to_be_visible()
-    expect(page.get_by_text("chiara.rossi@example.it")).to_be_visible()
+    expect(page.get_by_text("Email: chiara.rossi@example.it")).to_be_visible()
     expect(page.get_by_role("link", name=case.reference)).to_be_visible()
 
     resolved = Case.objects.get(pk=case.pk)

@@ -24,14 +24,15 @@
     return true;
   };
 
-  // Take the case when one may; otherwise (it is already one's own) choose whom to give it to.
+  // Take the case when one may; otherwise (it is already one's own) choose whom to give it to,
+  // or, for an agent who cannot choose, go to the button that hands it back to the queue.
   const takeOrAssign = () => {
     const take = document.querySelector('#assign-form button[name="take"]');
     if (take) {
       take.click();
       return true;
     }
-    return focus("#assign-form select");
+    return focus("#assign-form select") || focus('#assign-form button[name="assignee"]');
   };
 
   // j / k move between the rows of the case list; Enter then follows the focused link.
