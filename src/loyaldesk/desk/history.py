@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
@@ -15,7 +14,15 @@ from django.utils.translation import ngettext
 from loyaldesk.accounts.models import User
 from loyaldesk.customers.models import ChannelChoice, Customer
 from loyaldesk.desk.categories import category_label
-from loyaldesk.desk.models import Case, CaseStatus, Event, MessageKind, Priority, Queue
+from loyaldesk.desk.models import (
+    Case,
+    CaseStatus,
+    Event,
+    MessageKind,
+    Priority,
+    Queue,
+    case_reference,
+)
 
 
 @dataclass(frozen=True)
@@ -65,10 +72,6 @@ def _user_ids(event: Event) -> list[int]:
     if event.kind == "case.mentioned":
         return list(event.after.get("users", []))
     return []
-
-
-def _reference(number: Any) -> str:
-    return f"{settings.CASE_REFERENCE_PREFIX}{number}"
 
 
 def _label(choices: type[models.TextChoices], value: Any) -> str:
@@ -127,7 +130,7 @@ def _field_label(model: type[models.Model]) -> Callable[[str], str]:
 def _opened(before: dict, after: dict, names: Names) -> str:
     if "split_from" in after:
         return _("Case opened from a message of %(reference)s") % {
-            "reference": _reference(after["split_from"])
+            "reference": case_reference(after["split_from"])
         }
     channel = after.get("channel")
     if not channel:
@@ -198,21 +201,21 @@ def _delivery_deferred(before: dict, after: dict, names: Names) -> str:
 
 
 def _linked(before: dict, after: dict, names: Names) -> str:
-    return _("Linked to %(reference)s") % {"reference": _reference(after.get("case"))}
+    return _("Linked to %(reference)s") % {"reference": case_reference(after.get("case"))}
 
 
 def _unlinked(before: dict, after: dict, names: Names) -> str:
-    return _("Link to %(reference)s removed") % {"reference": _reference(before.get("case"))}
+    return _("Link to %(reference)s removed") % {"reference": case_reference(before.get("case"))}
 
 
 def _split(before: dict, after: dict, names: Names) -> str:
     return _("A message was moved to a new case, %(reference)s") % {
-        "reference": _reference(after.get("new_case"))
+        "reference": case_reference(after.get("new_case"))
     }
 
 
 def _merged_into(before: dict, after: dict, names: Names) -> str:
-    return _("Merged into %(reference)s") % {"reference": _reference(after.get("target"))}
+    return _("Merged into %(reference)s") % {"reference": case_reference(after.get("target"))}
 
 
 def _merged(before: dict, after: dict, names: Names) -> str:
@@ -221,7 +224,7 @@ def _merged(before: dict, after: dict, names: Names) -> str:
         "%(reference)s merged into this case, %(count)d message moved",
         "%(reference)s merged into this case, %(count)d messages moved",
         count,
-    ) % {"reference": _reference(after.get("duplicate")), "count": count}
+    ) % {"reference": case_reference(after.get("duplicate")), "count": count}
 
 
 def _customer_created(before: dict, after: dict, names: Names) -> str:

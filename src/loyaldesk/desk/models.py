@@ -75,6 +75,11 @@ class Queue(models.Model):
         return self.name
 
 
+def case_reference(number: int) -> str:
+    """How people write a case number: '#1042', or with the desk's own prefix."""
+    return f"{settings.CASE_REFERENCE_PREFIX}{number}"
+
+
 class Case(models.Model):
     """One customer need, from first contact to resolution."""
 
@@ -168,7 +173,7 @@ class Case(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"{settings.CASE_REFERENCE_PREFIX}{self.number}"
+        return case_reference(self.number)
 
     @property
     def clock(self) -> Clock:

@@ -1,7 +1,6 @@
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.files.uploadedfile import UploadedFile
@@ -34,7 +33,7 @@ from loyaldesk.desk.forms import (
 from loyaldesk.desk.history import history_lines
 from loyaldesk.desk.lifecycle import Status, TransitionNotAllowed
 from loyaldesk.desk.mentions import mark_mentions_read, split_by_access
-from loyaldesk.desk.models import Attachment, Case, SavedView
+from loyaldesk.desk.models import Attachment, Case, SavedView, case_reference
 from loyaldesk.desk.permissions import (
     assignable_users,
     can_assign,
@@ -480,7 +479,7 @@ def bulk_action_view(request: HttpRequest) -> HttpResponse:
 
 
 def _references(numbers: list[int]) -> str:
-    return ", ".join(f"{settings.CASE_REFERENCE_PREFIX}{number}" for number in numbers)
+    return ", ".join(case_reference(number) for number in numbers)
 
 
 @require_POST
