@@ -93,6 +93,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("it", "Italiano")]
+FORMAT_MODULE_PATH = ["loyaldesk.formats"]
 USE_I18N = True
 LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 USE_TZ = True

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django import forms
 from django.template import Context, Template
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy, override
 
 from loyaldesk.core.widgets import PlainSelect
@@ -87,9 +87,25 @@ def test_moment_is_a_time_element_with_the_local_instant():
     assert html == expected
 
 
-def test_moment_shows_the_short_local_date_and_time():
+def test_moment_shows_the_short_local_date_and_time_in_iso_order_in_english():
     with timezone.override("Europe/Rome"):
         html = moment("{% moment value %}", value=AT)
+    assert html.endswith(">2026-03-02 10:05</time>")
+
+
+@pytest.fixture
+def djangos_own_formats(settings):
+    """Django's formats (American English), whose cache its settings fixture does not reset."""
+    settings.FORMAT_MODULE_PATH = None
+    formats.reset_format_cache()
+    yield
+    formats.reset_format_cache()
+
+
+def test_moment_writes_a_format_with_words_as_djangos_date_filter_does(djangos_own_formats):
+    with override("en"), timezone.override("Europe/Rome"):
+        html = moment("{% moment value %}", value=AT)
+        assert html.endswith(f">{short(AT)}</time>")
     assert html.endswith(">03/02/2026 10:05 a.m.</time>")
 
 
@@ -108,3 +124,19 @@ def test_moment_follows_the_language_of_the_page():
         html = moment("{% moment value %}", value=AT)
         assert html.endswith(f">{short(AT)}</time>")
         assert "02/03/2026" in html
+
+
+def test_moment_escapes_the_id_parts():
+    html = moment('{% moment value "a<b" %}', value=AT)
+    assert html.startswith('<time id="a&lt;b" ')
+
+
+def test_short_date_is_the_local_day_in_the_pages_language():
+    late = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
+    with timezone.override("Europe/Rome"):
+        assert moment("{{ value|short_date }}", value=late) == "2026-03-03"
+        with override("fr"):
+            assert moment("{{ value|short_date }}", value=late.date()) == "02/03/2026"
+        with override("it"):
+            assert moment("{{ value|short_date }}", value=late.date()) == "02/03/2026"
+    assert moment("[{{ value|short_date }}]", value=None) == "[]"

@@ -143,6 +143,24 @@ def case_list(user: User, case_filter: CaseFilter) -> QuerySet[Case]:
     return filtered_cases(user, case_filter).select_related("customer", "queue", "assignee")
 
 
+def case_table(user: User, case_filter: CaseFilter) -> QuerySet[Case]:
+    """The rows of the case list page, with only the columns its table shows and sorts on:
+    whole rows of cases, customers and users take twice as long to load."""
+    sort_fields = {ordering.field for ordering in SORTS.values()}
+    return case_list(user, case_filter).only(
+        *sort_fields,
+        "subject",
+        "status",
+        "priority",
+        "customer__first_name",
+        "customer__last_name",
+        "queue__name",
+        "assignee__username",
+        "assignee__first_name",
+        "assignee__last_name",
+    )
+
+
 def view_counts(user: User) -> dict[CaseView, int]:
     """How many cases each built-in view holds for this user."""
     cases = visible_cases(user)

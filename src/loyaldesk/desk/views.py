@@ -49,7 +49,7 @@ from loyaldesk.desk.selectors import (
     SORTS,
     CaseView,
     case_history,
-    case_list,
+    case_table,
     case_thread,
     colleagues,
     customer_other_cases,
@@ -98,7 +98,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     case_filter = form.to_filter()
     try:
         page = keyset_page(
-            case_list(request.user, case_filter),
+            case_table(request.user, case_filter),
             SORTS[case_filter.sort],
             CASES_PER_PAGE,
             request.GET.get("cursor"),
