@@ -1,6 +1,8 @@
 from django.db import connection
+from django.utils import timezone
 
-from loyaldesk.core.fulltext import repair_indexes, search_words
+from loyaldesk.core.fulltext import matching_values, repair_indexes, search_words
+from loyaldesk.desk.models import Message
 from loyaldesk.desk.selectors import CaseFilter, CaseView, filtered_cases
 from loyaldesk.desk.services import change_case_details
 
@@ -27,3 +29,43 @@ def test_a_table_rebuilt_by_a_migration_gets_its_index_triggers_back(case, manag
     change_case_details(case, actor=manager, subject="Lavatrice rumorosa")
     found = filtered_cases(manager, CaseFilter(view=CaseView.ALL, search="rumorosa"))
     assert list(found) == [case]
+
+
+def _messages(case, texts: list[str]) -> list[int]:
+    """Messages with these texts on the case, oldest first; their ids."""
+    made = Message.objects.bulk_create(
+        Message(case=case, kind="note", channel="web", text=text, created_at=timezone.now())
+        for text in texts
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Statistics as a live database has them: PostgreSQL's estimate picks the window.
+            cursor.execute("ANALYZE desk_message")
+    return [message.pk for message in Message.objects.filter(pk__in=[m.pk for m in made])]
+
+
+def newest(words: list[str], limit: int) -> set[int]:
+    return set(matching_values("desk_message", ["text"], words, "id", limit))
+
+
+def test_a_common_word_gives_its_newest_matches(case):
+    ids = _messages(case, ["garanzia scaduta" if i % 3 else "altro" for i in range(90)])
+    matching = [pk for pk, i in zip(ids, range(90), strict=True) if i % 3]
+    assert newest(["garanzia"], 4) == set(matching[-4:])
+
+
+def test_matches_only_in_old_messages_are_found_past_the_newest_ones(case):
+    ids = _messages(case, ["rarissimo"] * 40 + ["nulla da vedere"] * 400)
+    assert newest(["rarissimo"], 3) == set(ids[37:40])
+
+
+def test_matches_thinner_than_expected_widen_the_search(case):
+    texts = ["parola comune"] * 60 + ["comune"] * 300 + ["parola"] * 30 + ["parola comune"] * 2
+    ids = _messages(case, texts)
+    both = [pk for pk, text in zip(ids, texts, strict=True) if text == "parola comune"]
+    assert newest(["parola", "comune"], 5) == set(both[-5:])
+
+
+def test_a_word_nowhere_finds_nothing(case):
+    _messages(case, ["qualcosa"] * 30)
+    assert newest(["introvabile"], 5) == set()

@@ -55,6 +55,17 @@ def test_colleagues_who_left_are_not_shown(client, agent, teammate, front_team, 
     assert "Lucie" not in live(client, case, 0).content.decode()
 
 
+def test_a_colleague_back_on_the_case_is_shown_again_from_one_presence_row(
+    client, agent, teammate, front_team, case, settings
+):
+    settings.CASE_POLL_SECONDS = 10
+    note_presence(case, teammate, replying=True, now=timezone.now() - timedelta(seconds=31))
+    note_presence(case, teammate, replying=False)
+    client.force_login(agent)
+    assert "Lucie is viewing this case." in live(client, case, 0).content.decode()
+    assert CasePresence.objects.filter(case=case, user=teammate).count() == 1
+
+
 def test_live_updates_follow_case_permissions(
     client, agent, front_team, django_user_model, repairs_case
 ):

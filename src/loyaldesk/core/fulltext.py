@@ -8,6 +8,7 @@ bounded amount of work.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 
@@ -15,8 +16,11 @@ from django.db import connection, transaction
 
 PG_CONFIG = "loyaldesk_search"
 PG_DOCUMENT = "search_document"
-# PostgreSQL cannot read a GIN index newest first: look in the newest rows, then further back.
-PG_FIRST_WINDOW = 100_000
+# PostgreSQL cannot read a GIN index newest first. A query its statistics expect in up to this
+# many times `limit` rows reads them all; a commoner one looks in the newest rows, in a window
+# this many times as wide as the expected density needs, then further back.
+PG_READ_ALL_UP_TO = 10
+PG_WINDOW_MARGIN = 2
 PG_WINDOW_GROWTH = 8
 # Every full-text index: the table and the text columns it covers.
 INDEXED: dict[str, tuple[str, ...]] = {
@@ -141,7 +145,7 @@ def matching_values(
         )
         query = _fts5_query(words)
     elif connection.vendor == "postgresql":
-        return _pg_matching_values(table, _tsquery(words), select, limit)
+        return _pg_matching_values(table, words, select, limit)
     else:
         raise NotImplementedError(f"no full-text search on {connection.vendor}")
     with connection.cursor() as cursor:
@@ -149,28 +153,56 @@ def matching_values(
         return [row[0] for row in cursor.fetchall()]
 
 
-def _pg_matching_values(table: str, query: str, select: str, limit: int) -> list:
-    quote = connection.ops.quote_name
-    # The fence (OFFSET 0) and the settings make the planner read the GIN index as a bitmap;
-    # otherwise it may walk the primary key backwards testing every row, for minutes.
-    sql = (
-        f"SELECT value FROM (SELECT id, {quote(select)} AS value FROM {quote(table)} "
-        f"WHERE {PG_DOCUMENT} @@ to_tsquery('{PG_CONFIG}'::regconfig, %s) AND id > %s "
-        "OFFSET 0) AS found ORDER BY id DESC LIMIT %s"
-    )
+def _pg_matching_values(table: str, words: Sequence[str], select: str, limit: int) -> list:
     with transaction.atomic(), connection.cursor() as cursor:
         # Before the settings, which would turn this one-entry read of the primary key into a
         # scan of the whole table (1.8 s on 3.2 million messages).
-        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {quote(table)}")
+        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {connection.ops.quote_name(table)}")
         newest = cursor.fetchone()[0]
+        # Every word is required, so the rarest bounds the matches (the planner's estimate of
+        # the whole query multiplies them, and misses words that come together, as a name).
+        expected = min(_pg_estimated_rows(cursor, table, word) for word in words)
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        window = PG_FIRST_WINDOW
+        window = newest if expected <= PG_READ_ALL_UP_TO * limit else newest * limit // expected
         while True:
-            floor = max(newest - window, 0)
-            cursor.execute(sql, [query, floor, limit])
-            rows = cursor.fetchall()
+            floor = max(newest - PG_WINDOW_MARGIN * window, 0)
+            rows = _pg_newest(cursor, table, _tsquery(words), select, floor, limit)
             if len(rows) >= limit or floor == 0:
-                return [row[0] for row in rows]
-            window *= PG_WINDOW_GROWTH
+                return rows
+            # The matches are rarer than the planner thought: widen by what this window held.
+            window = window * (limit // len(rows) + 1) if rows else window * PG_WINDOW_GROWTH
+
+
+def _pg_estimated_rows(cursor, table: str, word: str) -> int:
+    """How many rows hold the word, as PostgreSQL's statistics tell. As a prefix, the word's
+    estimate falls back to a default on small tables, so the word itself bounds it below."""
+    return max(_pg_plan_rows(cursor, table, f"{word}:*"), _pg_plan_rows(cursor, table, word))
+
+
+def _pg_plan_rows(cursor, table: str, query: str) -> int:
+    cursor.execute(
+        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {connection.ops.quote_name(table)} "
+        f"WHERE {PG_DOCUMENT} @@ to_tsquery('{PG_CONFIG}'::regconfig, %s)",
+        [query],
+    )
+    plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return max(int(plan[0]["Plan"]["Plan Rows"]), 1)
+
+
+def _pg_newest(cursor, table: str, query: str, select: str, floor: int, limit: int) -> list:
+    """`select` of the newest `limit` rows above id `floor` that match the query."""
+    quote = connection.ops.quote_name
+    # The fence (OFFSET 0) and the settings make the planner read the GIN index as a bitmap;
+    # otherwise it may walk the primary key backwards testing every row, for minutes. Without
+    # a floor there is no id condition: PostgreSQL would read the whole primary key for it.
+    above = "AND id > %s" if floor else ""
+    cursor.execute(
+        f"SELECT value FROM (SELECT id, {quote(select)} AS value FROM {quote(table)} "
+        f"WHERE {PG_DOCUMENT} @@ to_tsquery('{PG_CONFIG}'::regconfig, %s) {above} "
+        "OFFSET 0) AS found ORDER BY id DESC LIMIT %s",
+        [query, floor, limit] if floor else [query, limit],
+    )
+    return [row[0] for row in cursor.fetchall()]

@@ -281,6 +281,11 @@ class Message(models.Model):
     def channel_label(self) -> str:
         return ChannelChoice(self.channel).label
 
+    @property
+    def author_name(self) -> str:
+        """Who wrote it, as people read it: the agent, the customer, or the sending address."""
+        return str(self.author_user or self.author_customer or self.sender_address)
+
 
 def attachment_path(attachment: Attachment, filename: str) -> str:
     """Where a file is stored: a random name, so no customer-chosen name reaches the disk."""

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from loyaldesk.core.fulltext import matching_values, search_words
 from loyaldesk.customers.selectors import search_customers
+from loyaldesk.desk.models import Case
 
 MAX_NUMBER_DIGITS = 18
 # Like the big desks, search reads the newest matches only: a word found in a hundred
@@ -25,10 +26,20 @@ def search_condition(text: str) -> Q:
     if text.startswith("#") and is_small_number(text[1:]):
         return Q(number=int(text[1:]))
     condition = Q(number=int(text)) if is_small_number(text) else Q(pk__in=[])
-    customers = Q(customer__in=search_customers(text, MATCHES_PER_SOURCE).values("pk"))
+    found = set(_customers_cases(text))
     words = search_words(text)
-    if "@" in text or not words:
-        return condition | customers
-    subjects = matching_values("desk_case", ["subject"], words, "id", MATCHES_PER_SOURCE)
-    messages = matching_values("desk_message", ["text"], words, "case_id", MATCHES_PER_SOURCE)
-    return condition | Q(pk__in=set(subjects) | set(messages)) | customers
+    if "@" not in text and words:
+        found.update(matching_values("desk_case", ["subject"], words, "id", MATCHES_PER_SOURCE))
+        found.update(
+            matching_values("desk_message", ["text"], words, "case_id", MATCHES_PER_SOURCE)
+        )
+    # Case ids, not subqueries: with a subquery in the OR, PostgreSQL reads the case list's
+    # sort index testing every row (50 ms for a common name); with ids it fetches them.
+    return condition | Q(pk__in=sorted(found))
+
+
+def _customers_cases(text: str) -> list[int]:
+    """The newest cases of the customers the text names."""
+    customers = search_customers(text, MATCHES_PER_SOURCE).values("pk")
+    cases = Case.objects.filter(customer__in=customers).values_list("pk", flat=True)
+    return sorted(cases)[-MATCHES_PER_SOURCE:]
