@@ -165,10 +165,14 @@ def _pg_matching_values(table: str, words: Sequence[str], select: str, limit: in
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        query = _tsquery(words)
+        # At least one id wide: statistics older than a purge may expect more rows than exist,
+        # and a window of none would never grow.
         window = newest if expected <= PG_READ_ALL_UP_TO * limit else newest * limit // expected
+        window = max(window, 1)
         while True:
             floor = max(newest - PG_WINDOW_MARGIN * window, 0)
-            rows = _pg_newest(cursor, table, _tsquery(words), select, floor, limit)
+            rows = _pg_newest(cursor, table, query, select, floor, limit)
             if len(rows) >= limit or floor == 0:
                 return rows
             # The matches are rarer than the planner thought: widen by what this window held.
