@@ -69,3 +69,15 @@ def test_matches_thinner_than_expected_widen_the_search(case):
 def test_a_word_nowhere_finds_nothing(case):
     _messages(case, ["qualcosa"] * 30)
     assert newest(["introvabile"], 5) == set()
+
+
+def test_a_word_finds_longer_words_it_starts_when_whole_words_are_too_few(case):
+    ids = _messages(case, ["aspirapolvere"] * 3 + ["aspira"] * 2)
+    assert newest(["aspira"], 4) == set(ids[1:])
+
+
+def test_whole_words_that_fill_the_limit_come_before_longer_ones(case):
+    """Both indexes read every row a prefix matches; whole words that already give the newest
+    `limit` matches spare that read, and the longer words wait for a more precise query."""
+    ids = _messages(case, ["aspira"] * 3 + ["aspirapolvere"] * 3)
+    assert newest(["aspira"], 3) == set(ids[:3])

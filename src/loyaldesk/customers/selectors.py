@@ -50,17 +50,21 @@ def current_customers() -> QuerySet[Customer]:
 def search_customers(text: str, limit: int = 1000) -> QuerySet[Customer]:
     """Current customers whose name holds every word, or with an email address starting with
     the text; the newest `limit` matches of each kind."""
+    return current_customers().filter(pk__in=matching_customer_ids(text, limit))
+
+
+def matching_customer_ids(text: str, limit: int = 1000) -> list[int]:
+    """Ids of the customers, merged or not, whose name holds every word or with an email
+    address starting with the text; the newest `limit` matches."""
     text = text.strip()
     if "@" in text and " " not in text:
         start = text.lower()
         by_address = Identity.objects.filter(
             channel=Channel.EMAIL, address__gte=start, address__lt=start + "\U0010ffff"
         )
-        ids = list(by_address.values_list("customer_id", flat=True)[:limit])
-    else:
-        columns = ["first_name", "last_name"]
-        ids = matching_values("customers_customer", columns, search_words(text), "id", limit)
-    return current_customers().filter(pk__in=ids)
+        return list(by_address.values_list("customer_id", flat=True)[:limit])
+    columns = ["first_name", "last_name"]
+    return matching_values("customers_customer", columns, search_words(text), "id", limit)
 
 
 @dataclass(frozen=True)
