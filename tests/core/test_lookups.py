@@ -16,5 +16,5 @@ def test_an_id_list_finds_exactly_the_rows_listed(case):
 
 
 def test_an_id_list_takes_only_whole_numbers(case):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="invalid literal"):
         list(Message.objects.filter(pk__in_list=["1; DROP TABLE desk_message"]))
