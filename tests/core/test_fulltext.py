@@ -1,7 +1,14 @@
+from math import isqrt
+
 from django.db import connection
 from django.utils import timezone
 
-from loyaldesk.core.fulltext import matching_values, repair_indexes, search_words
+from loyaldesk.core.fulltext import (
+    PG_MATCH_COST,
+    matching_values,
+    repair_indexes,
+    search_words,
+)
 from loyaldesk.desk.models import Message
 from loyaldesk.desk.selectors import CaseFilter, CaseView, filtered_cases
 from loyaldesk.desk.services import change_case_details
@@ -37,11 +44,15 @@ def _messages(case, texts: list[str]) -> list[int]:
         Message(case=case, kind="note", channel="web", text=text, created_at=timezone.now())
         for text in texts
     )
+    _analyze()
+    return [message.pk for message in Message.objects.filter(pk__in=[m.pk for m in made])]
+
+
+def _analyze() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            # Statistics as a live database has them: PostgreSQL's estimate picks the window.
+            # Statistics as a live database has them: PostgreSQL's word counts pick the way.
             cursor.execute("ANALYZE desk_message")
-    return [message.pk for message in Message.objects.filter(pk__in=[m.pk for m in made])]
 
 
 def newest(words: list[str], limit: int) -> set[int]:
@@ -81,3 +92,20 @@ def test_whole_words_that_fill_the_limit_come_before_longer_ones(case):
     `limit` matches spare that read, and the longer words wait for a more precise query."""
     ids = _messages(case, ["aspira"] * 3 + ["aspirapolvere"] * 3)
     assert newest(["aspira"], 3) == set(ids[:3])
+
+
+def test_matches_that_thin_out_below_the_newest_rows_are_still_the_newest(case):
+    """On PostgreSQL, two common words that seldom meet: reading newest first finds most of
+    the limit in the rows it budgets for, then reads on below them for the rest."""
+    limit = 10
+    start = Message.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    ids = _messages(case, ["testo"] * (3 * isqrt(PG_MATCH_COST * limit * (start + 5000))))
+    floor = ids[-1] - isqrt(PG_MATCH_COST * limit * ids[-1])
+    above = [pk for pk in ids if pk > floor]
+    below = [pk for pk in ids if pk <= floor]
+    both = above[-8:] + below[-4:]
+    Message.objects.filter(pk__in=ids[::2]).update(text="comune")
+    Message.objects.filter(pk__in=ids[1::2]).update(text="parola")
+    Message.objects.filter(pk__in=both).update(text="parola comune")
+    _analyze()
+    assert newest(["parola", "comune"], limit) == set(above[-8:] + below[-2:])

@@ -10,18 +10,20 @@ row they match.
 from __future__ import annotations
 
 import json
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 
 PG_CONFIG = "loyaldesk_search"
 PG_DOCUMENT = "search_document"
 # PostgreSQL cannot read a GIN index newest first: through the index, a query reads every
-# match's row (3 to 5 µs each, measured on 3.2 million messages), then sorts them. Reading rows
+# match's row (3 to 6 µs each, measured on 3.2 million messages), then sorts them. Reading rows
 # newest first and testing each costs 0.5 µs a row, and stops at the limit: the better way
-# for common words. A query reads newest first while that costs less than this many rows for
-# each match the planner expects, then uses the index.
+# for common words. Taken as this many rows read newest first for each match read through the
+# index, the two cost the same when a query matches sqrt(limit * rows / cost) rows.
 PG_MATCH_COST = 4
 # That choice rests on the planner's count of each word. It keeps the commonest words of a
 # column, ten times its statistics target; at PostgreSQL's default (100), a word in one message
@@ -158,100 +160,144 @@ def matching_values(
     """
     if not words:
         return []
-    whole = _newest_matches(table, words, select, limit, prefix=False)
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            return _whole_words_first(_PgNewestMatches(cursor, table, select, limit), words, limit)
+    if connection.vendor == "sqlite":
+        return _whole_words_first(_SqliteNewestMatches(table, select, limit), words, limit)
+    raise NotImplementedError(f"no full-text search on {connection.vendor}")
+
+
+def _whole_words_first(find: Callable[..., list], words: Sequence[str], limit: int) -> list:
+    whole = find(words, prefix=False)
     if len(whole) >= limit:
         return whole
-    return _newest_matches(table, words, select, limit, prefix=True)
+    return find(words, prefix=True)
 
 
-def _newest_matches(
-    table: str, words: Sequence[str], select: str, limit: int, *, prefix: bool
-) -> list:
-    if connection.vendor == "postgresql":
-        return _pg_matching_values(table, words, select, limit, prefix)
-    if connection.vendor != "sqlite":
-        raise NotImplementedError(f"no full-text search on {connection.vendor}")
-    quote = connection.ops.quote_name
-    index = f"{table}_fts"
-    with connection.cursor() as cursor:
+@dataclass
+class _SqliteNewestMatches:
+    table: str
+    select: str
+    limit: int
+
+    def __call__(self, words: Sequence[str], *, prefix: bool) -> list:
+        quote = connection.ops.quote_name
+        index = f"{self.table}_fts"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote(self.select)} FROM {quote(self.table)} WHERE id IN "
+                f"(SELECT rowid FROM {index} WHERE {index} MATCH %s ORDER BY rowid DESC LIMIT %s)",
+                [_fts5_query(words, prefix), self.limit],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+
+class _PgNewestMatches:
+    """The newest matches in one table on PostgreSQL, within one transaction: each query reads
+    newest first or through the index, whichever the word counts say costs less."""
+
+    def __init__(self, cursor, table: str, select: str, limit: int) -> None:
+        self.cursor, self.table, self.select, self.limit = cursor, table, select, limit
+        self.rows_by_word: dict[str, int] = {}
+        self.settings: dict[str, str] = {}
+        # In one round trip with the settings, which change only once this read of the newest
+        # entry of the primary key is planned: planned after them, it would scan the whole
+        # table (1.8 s on 3.2 million messages).
         cursor.execute(
-            f"SELECT {quote(select)} FROM {quote(table)} WHERE id IN (SELECT rowid FROM {index} "
-            f"WHERE {index} MATCH %s ORDER BY rowid DESC LIMIT %s)",
-            [_fts5_query(words, prefix), limit],
+            f"SELECT (SELECT coalesce(max(id), 0) FROM {self._quoted(table)}), "
+            "set_config('enable_seqscan', 'off', true), "
+            "set_config('max_parallel_workers_per_gather', '0', true)"
         )
-        return [row[0] for row in cursor.fetchall()]
+        self.newest = cursor.fetchone()[0]
 
-
-def _pg_matching_values(
-    table: str, words: Sequence[str], select: str, limit: int, prefix: bool
-) -> list:
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Before the settings, which would turn this one-entry read of the primary key into a
-        # scan of the whole table (1.8 s on 3.2 million messages).
-        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {connection.ops.quote_name(table)}")
-        newest = cursor.fetchone()[0]
-        if not newest:
+    def __call__(self, words: Sequence[str], *, prefix: bool) -> list:
+        if not self.newest:
             return []
-        estimates = [_pg_estimated_rows(cursor, table, word, prefix) for word in words]
         # Every word is required, so the rarest bounds the matches (the planner's estimate of
         # the whole query multiplies them, and misses words that come together, as a name).
-        expected = min(estimates)
+        most = min(self._estimated_rows(word, prefix) for word in words)
         query = _tsquery(words, prefix)
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        budget = PG_MATCH_COST * expected
-        # Even if every row the rarest word is in matched, would the limit fill in budget?
-        if newest * limit // expected < budget:
-            floor = max(newest - budget, 0)
-            rows = _pg_scan_newest(cursor, table, query, select, floor, limit)
-            if len(rows) >= limit:
+        # Reading newest first wins when the query matches more rows than the break-even; it
+        # then fills the limit within `budget` rows. Words that rarely meet match fewer than
+        # the rarest alone: the read stops at `budget`, and goes on only if the matches it saw
+        # promise to fill the limit for less than the index would cost.
+        budget = math.isqrt(PG_MATCH_COST * self.limit * self.newest)
+        if self.newest * self.limit // most < budget:
+            rows = self._scan(query, self.newest - budget, self.newest, self.limit)
+            if rows and len(rows) < self.limit:
+                rows += self._scan_further(query, budget, len(rows))
+            if len(rows) >= self.limit:
                 return rows
-        return _pg_index_newest(cursor, table, query, select, limit)
+        return self._index(query)
 
+    def _scan_further(self, query: str, read: int, found: int) -> list:
+        """The next matches below the `read` newest rows, when the rate of those `found` there
+        says that reading on (twice the rows that rate needs) costs less than the index."""
+        rest = self.limit - found
+        more = 2 * math.ceil(rest * read / found)
+        if more >= PG_MATCH_COST * found * self.newest // read:
+            return []
+        ceiling = self.newest - read
+        return self._scan(query, ceiling - more, ceiling, rest)
 
-def _pg_scan_newest(cursor, table: str, query: str, select: str, floor: int, limit: int) -> list:
-    """`select` of the newest `limit` rows above id `floor` that match, read newest first."""
-    quote = connection.ops.quote_name
-    cursor.execute("SET LOCAL enable_bitmapscan = off")
-    cursor.execute(
-        f"SELECT {quote(select)} FROM {quote(table)} "
-        f"WHERE {PG_DOCUMENT} @@ to_tsquery('{PG_CONFIG}'::regconfig, %s) AND id > %s "
-        "ORDER BY id DESC LIMIT %s",
-        [query, floor, limit],
-    )
-    rows = [row[0] for row in cursor.fetchall()]
-    cursor.execute("SET LOCAL enable_bitmapscan = on")
-    return rows
+    def _scan(self, query: str, floor: int, ceiling: int, limit: int) -> list:
+        """The newest `limit` matches with ids in (floor, ceiling], read newest first."""
+        self._set(enable_bitmapscan="off", enable_indexscan="on")
+        return self._values(
+            f"SELECT {self._quoted(self.select)} FROM {self._quoted(self.table)} "
+            f"WHERE {PG_DOCUMENT} @@ to_tsquery('{PG_CONFIG}'::regconfig, %s) "
+            "AND id > %s AND id <= %s ORDER BY id DESC LIMIT %s",
+            [query, floor, ceiling, limit],
+        )
 
+    def _index(self, query: str) -> list:
+        """The newest `limit` matches, all found through the GIN index."""
+        # The fence (OFFSET 0) and the setting make the planner read the GIN index as a
+        # bitmap; otherwise it may walk the primary key backwards testing every row, for minutes.
+        self._set(enable_bitmapscan="on", enable_indexscan="off")
+        return self._values(
+            f"SELECT value FROM (SELECT id, {self._quoted(self.select)} AS value "
+            f"FROM {self._quoted(self.table)} "
+            f"WHERE {PG_DOCUMENT} @@ to_tsquery('{PG_CONFIG}'::regconfig, %s) OFFSET 0) AS found "
+            "ORDER BY id DESC LIMIT %s",
+            [query, self.limit],
+        )
 
-def _pg_index_newest(cursor, table: str, query: str, select: str, limit: int) -> list:
-    """`select` of the newest `limit` matching rows, all found through the GIN index."""
-    quote = connection.ops.quote_name
-    # The fence (OFFSET 0) and the setting make the planner read the GIN index as a bitmap;
-    # otherwise it may walk the primary key backwards testing every row, for minutes.
-    cursor.execute("SET LOCAL enable_indexscan = off")
-    cursor.execute(
-        f"SELECT value FROM (SELECT id, {quote(select)} AS value FROM {quote(table)} "
-        f"WHERE {PG_DOCUMENT} @@ to_tsquery('{PG_CONFIG}'::regconfig, %s) OFFSET 0) AS found "
-        "ORDER BY id DESC LIMIT %s",
-        [query, limit],
-    )
-    return [row[0] for row in cursor.fetchall()]
+    def _values(self, sql: str, params: list) -> list:
+        self.cursor.execute(sql, params)
+        return [row[0] for row in self.cursor.fetchall()]
 
+    def _set(self, **settings: str) -> None:
+        """Change the settings that differ until the end of the transaction, in one round trip."""
+        changed = {
+            name: value for name, value in settings.items() if self.settings.get(name) != value
+        }
+        if changed:
+            calls = ", ".join("set_config(%s, %s, true)" for _ in changed)
+            self.cursor.execute(
+                f"SELECT {calls}", [part for pair in changed.items() for part in pair]
+            )
+            self.settings.update(changed)
 
-def _pg_estimated_rows(cursor, table: str, word: str, prefix: bool) -> int:
-    """How many rows hold the word, as PostgreSQL's statistics tell. As a prefix, the word's
-    estimate falls back to a default on small tables, so the word itself bounds it below."""
-    whole = _pg_plan_rows(cursor, table, word)
-    return max(_pg_plan_rows(cursor, table, f"{word}:*"), whole) if prefix else whole
+    def _estimated_rows(self, word: str, prefix: bool) -> int:
+        """How many rows hold the word, as PostgreSQL's statistics tell. As a prefix, the word's
+        estimate falls back to a default on small tables, so the word itself bounds it below."""
+        whole = self._plan_rows(word)
+        return max(self._plan_rows(f"{word}:*"), whole) if prefix else whole
 
+    def _plan_rows(self, query: str) -> int:
+        if query not in self.rows_by_word:
+            self.cursor.execute(
+                f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {self._quoted(self.table)} "
+                f"WHERE {PG_DOCUMENT} @@ to_tsquery('{PG_CONFIG}'::regconfig, %s)",
+                [query],
+            )
+            plan = self.cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            self.rows_by_word[query] = max(int(plan[0]["Plan"]["Plan Rows"]), 1)
+        return self.rows_by_word[query]
 
-def _pg_plan_rows(cursor, table: str, query: str) -> int:
-    cursor.execute(
-        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {connection.ops.quote_name(table)} "
-        f"WHERE {PG_DOCUMENT} @@ to_tsquery('{PG_CONFIG}'::regconfig, %s)",
-        [query],
-    )
-    plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    return max(int(plan[0]["Plan"]["Plan Rows"]), 1)
+    @staticmethod
+    def _quoted(name: str) -> str:
+        return connection.ops.quote_name(name)

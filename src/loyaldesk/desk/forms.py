@@ -5,7 +5,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from loyaldesk.accounts.models import User
-from loyaldesk.core.widgets import PlainSelect
+from loyaldesk.core.widgets import ChoiceList, PlainSelect
 from loyaldesk.customers.models import ChannelChoice, CustomerLanguage
 from loyaldesk.desk.attachments import MAX_ATTACHMENTS_PER_MESSAGE, max_attachment_bytes
 from loyaldesk.desk.categories import category_choices
@@ -65,17 +65,23 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args, queues=(), assignees=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["queue"].choices = [("", _("All queues"))] + [(q.pk, q.name) for q in queues]
-        self.fields["assignee"].choices = [
-            ("", _("Anyone")),
-            (ME, _("Me")),
-            (NOBODY, _("Nobody")),
-            *[(str(pk), name) for pk, name in assignees],
-        ]
-        self.fields["category"].widget.choices = [
-            ("", _("Any")),
-            *category_choices(self.data.get("category", "") if self.is_bound else ""),
-        ]
+        self.fields["queue"].choices = ChoiceList(
+            [("", _("All queues")), *((q.pk, q.name) for q in queues)]
+        )
+        self.fields["assignee"].choices = ChoiceList(
+            [
+                ("", _("Anyone")),
+                (ME, _("Me")),
+                (NOBODY, _("Nobody")),
+                *((str(pk), name) for pk, name in assignees),
+            ]
+        )
+        self.fields["category"].widget.choices = ChoiceList(
+            [
+                ("", _("Any")),
+                *category_choices(self.data.get("category", "") if self.is_bound else ""),
+            ]
+        )
 
     def to_filter(self) -> CaseFilter:
         """The filter the form describes; a field with an error (shown beside it) is left out."""
@@ -181,7 +187,7 @@ class AssigneeField(forms.TypedChoiceField):
         super().__init__(required=False, coerce=int, empty_value=None, **kwargs)
 
     def offer(self, people: Iterable[tuple[int, str]]) -> None:
-        self.choices = [("", _("Nobody")), *people]
+        self.choices = ChoiceList([("", _("Nobody")), *people])
 
     def clean(self, value) -> User | None:
         pk = super().clean(value)
