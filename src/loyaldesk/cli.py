@@ -65,11 +65,18 @@ def _add_listen_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _serve(host: str, port: int, threads: int) -> None:
+    from django.conf import settings
     from waitress import serve
 
     from loyaldesk.wsgi import application
 
     print(f"loyaldesk is listening on http://{host}:{port}/", flush=True)
+    if settings.SECURE_SSL_REDIRECT:
+        print(
+            "HTTPS is on: plain HTTP requests are redirected to https://, which a TLS proxy in "
+            "front must answer. To try loyaldesk on plain HTTP, set LOYALDESK_HTTPS=0.",
+            flush=True,
+        )
     serve(application, host=host, port=port, threads=threads, ident="loyaldesk")
 
 

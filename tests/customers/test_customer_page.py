@@ -16,6 +16,7 @@ from loyaldesk.customers.models import (
     Purchase,
     PurchaseItem,
 )
+from loyaldesk.customers.selectors import find_customer
 from loyaldesk.customers.services import create_customer
 from loyaldesk.desk.lifecycle import Status
 from loyaldesk.desk.services import change_status, open_case
@@ -165,10 +166,23 @@ def test_contact_points_are_added_and_removed(client, lead, customer):
 
     identity = customer.identities.get(address="c.r@casa.example.it")
     remove = reverse("customers:identity-remove", args=[customer.pk, identity.pk])
+    asked = client.get(remove)
+    assert 'id="identity-remove-form"' in asked.content.decode()
+    assert customer.identities.filter(pk=identity.pk).exists()
     assert client.post(remove).status_code == 303
     assert not customer.identities.filter(pk=identity.pk).exists()
     removed = customer.events.get(kind="customer.identity_removed")
     assert removed.before == {"channel": "email", "address": "c.r@casa.example.it"}
+
+
+def test_a_phone_number_in_national_form_is_stored_in_the_customers_country(client, lead, customer):
+    customer.country = "FR"
+    customer.save()
+    client.force_login(lead)
+    add = reverse("customers:identity-add", args=[customer.pk])
+    assert client.post(add, {"channel": "phone", "address": "06 12 34 56 78"}).status_code == 303
+    assert customer.identities.filter(channel="phone", address="+33612345678").exists()
+    assert find_customer("phone", "+33 6 12 34 56 78") == customer
 
 
 def test_merge_asks_for_confirmation_then_merges(client, lead, customer, case):

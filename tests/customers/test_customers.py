@@ -11,7 +11,7 @@ from loyaldesk.customers.services import AddressTaken, add_identity, create_cust
     ("channel", "raw", "expected"),
     [
         ("email", "  Jean.Dupont@Example.FR ", "jean.dupont@example.fr"),
-        ("phone", "+33 (0)1 23-45-67-89", "+330123456789"),
+        ("phone", "+33 (0)1 23-45-67-89", "+33123456789"),
         ("phone", "0039 02 1234 5678", "+390212345678"),
         ("fax", "01 23 45 67 89", "0123456789"),
         ("portal", " user-42 ", "user-42"),
@@ -19,6 +19,21 @@ from loyaldesk.customers.services import AddressTaken, add_identity, create_cust
 )
 def test_addresses_normalise(channel, raw, expected):
     assert normalise_address(channel, raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "expected"),
+    [
+        ("06 12 34 56 78", "FR", "+33612345678"),
+        ("347 123 4567", "it", "+393471234567"),
+        ("07700 900123", "GB", "+447700900123"),
+        ("+39 02 1234 5678", "FR", "+390212345678"),
+        ("347 123 4567", "FR", "3471234567"),
+    ],
+)
+def test_national_phone_numbers_take_the_country_they_are_dialled_in(raw, region, expected):
+    """A number that is not possible in that country stays as its digits."""
+    assert normalise_address("phone", raw, region) == expected
 
 
 @pytest.mark.parametrize(

@@ -89,6 +89,20 @@ def test_a_common_word_returns_the_newest_matches(manager, customer, queue, monk
     assert found(manager, "garanzia") == {"Ticket 3", "Ticket 4"}
 
 
+def test_words_as_prefixes_wait_until_whole_words_find_too_few_cases(
+    manager, customer, queue, monkeypatch
+):
+    """Each prefix lookup reads every row it matches: whole words that already find the
+    limit, in any of subjects, messages and names, are the answer."""
+    for number in range(3):
+        open_case(customer=customer, subject=f"Ticket {number}", text="garanzia", channel="email")
+    open_case(customer=customer, subject="Garanziale", text="altro", channel="email")
+    monkeypatch.setattr(search, "MATCHES_PER_SOURCE", 3)
+    assert found(manager, "garanzia") == {"Ticket 0", "Ticket 1", "Ticket 2"}
+    monkeypatch.setattr(search, "MATCHES_PER_SOURCE", 4)
+    assert found(manager, "garanzia") == {"Ticket 0", "Ticket 1", "Ticket 2", "Garanziale"}
+
+
 def test_merged_customers_are_not_found(customer, helene):
     merge_customers(customer, helene.customer)
     assert set(search_customers("Dupré")) == set()

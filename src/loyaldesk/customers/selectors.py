@@ -53,9 +53,10 @@ def search_customers(text: str, limit: int = 1000) -> QuerySet[Customer]:
     return current_customers().filter(pk__in=matching_customer_ids(text, limit))
 
 
-def matching_customer_ids(text: str, limit: int = 1000) -> list[int]:
+def matching_customer_ids(text: str, limit: int = 1000, *, prefix: bool | None = None) -> list[int]:
     """Ids of the customers, merged or not, whose name holds every word or with an email
-    address starting with the text; the newest `limit` matches."""
+    address starting with the text; the newest `limit` matches. `prefix` as for
+    `matching_values`."""
     text = text.strip()
     if "@" in text and " " not in text:
         start = text.lower()
@@ -64,7 +65,8 @@ def matching_customer_ids(text: str, limit: int = 1000) -> list[int]:
         )
         return list(by_address.values_list("customer_id", flat=True)[:limit])
     columns = ["first_name", "last_name"]
-    return matching_values("customers_customer", columns, search_words(text), "id", limit)
+    words = search_words(text)
+    return matching_values("customers_customer", columns, words, "id", limit, prefix=prefix)
 
 
 @dataclass(frozen=True)

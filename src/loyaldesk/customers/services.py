@@ -74,7 +74,7 @@ def add_identity(
     at: datetime | None = None,
 ) -> Identity:
     """Attach a channel address to a customer; an address belongs to one customer only."""
-    normalised = normalise_address(channel, address)
+    normalised = normalise_address(channel, address, customer.country)
     existing = Identity.objects.filter(channel=channel, address=normalised).first()
     if existing is not None:
         if existing.customer_id != customer.pk:

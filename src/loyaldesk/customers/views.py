@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from loyaldesk.customers import services
 from loyaldesk.customers.forms import CustomerForm, IdentityForm, MergeForm
@@ -82,13 +82,16 @@ def identity_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_customer(request, customer, status=400, identity_form=form)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 @customer_change
 def identity_remove_view(request: HttpRequest, pk: int, identity_pk: int) -> HttpResponse:
-    """Remove one of the customer's contact points."""
+    """Remove one of the customer's contact points, once asked whether to."""
     customer = _current(pk)
     identity = get_object_or_404(Identity, pk=identity_pk, customer=customer)
+    if request.method == "GET":
+        context = {"customer": customer, "identity": identity}
+        return render(request, "customers/identity_remove_confirm.html", context)
     services.remove_identity(identity, actor=request.user)
     messages.success(request, _("Contact point removed."))
     return _back_to(customer)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db.models import Q
 
 from loyaldesk.core.fulltext import matching_values, search_words
@@ -27,22 +29,44 @@ def search_condition(text: str) -> Q:
     if text.startswith("#") and is_small_number(text[1:]):
         return Q(number=int(text[1:]))
     condition = Q(number=int(text)) if is_small_number(text) else Q(pk__in_list=[])
-    found = set(_customers_cases(text))
-    words = search_words(text)
-    if "@" not in text and words:
-        found.update(matching_values("desk_case", ["subject"], words, "id", MATCHES_PER_SOURCE))
-        found.update(
-            matching_values("desk_message", ["text"], words, "case_id", MATCHES_PER_SOURCE)
-        )
+    if "@" in text:
+        found = _customers_cases(matching_customer_ids(text, MATCHES_PER_SOURCE))
+    else:
+        found = _cases_with_words(text, search_words(text))
     # Case ids, not subqueries: with a subquery in the OR, PostgreSQL reads the case list's
     # sort index testing every row (50 ms for a common name); with ids it fetches them.
     return condition | Q(pk__in_list=sorted(found))
 
 
-def _customers_cases(text: str) -> list[int]:
-    """The newest cases of the customers the text names. Merged customers' cases have moved to
-    the customer they were merged into, so the ids need no check of their own; as a list, not
-    a subquery, they let PostgreSQL read the case index customer by customer."""
-    customers = matching_customer_ids(text, MATCHES_PER_SOURCE)
+def _cases_with_words(text: str, words: list[str]) -> set[int]:
+    """Cases whose customer's name, subject or one message holds every word. Whole words
+    first; words as prefixes only when whole words found fewer matches than the limit in each
+    of the three, and fewer cases than that in all: each prefix lookup reads every row it
+    matches."""
+    if not words:
+        return set()
+    limit = MATCHES_PER_SOURCE
+    sources = [
+        (partial(matching_customer_ids, text, limit), _customers_cases),
+        (partial(matching_values, "desk_case", ["subject"], words, "id", limit), list),
+        (partial(matching_values, "desk_message", ["text"], words, "case_id", limit), list),
+    ]
+    found: set[int] = set()
+    short = []
+    for read, to_cases in sources:
+        values = read(prefix=False)
+        found.update(to_cases(values))
+        if len(values) < limit:
+            short.append((read, to_cases))
+    if len(short) == len(sources) and len(found) < limit:
+        for read, to_cases in short:
+            found.update(to_cases(read(prefix=True)))
+    return found
+
+
+def _customers_cases(customers: list[int]) -> list[int]:
+    """The newest cases of these customers. Merged customers' cases have moved to the customer
+    they were merged into, so the ids need no check of their own; as a list, not a subquery,
+    they let PostgreSQL read the case index customer by customer."""
     cases = Case.objects.filter(customer__in=customers).order_by().values_list("pk", flat=True)
     return sorted(cases)[-MATCHES_PER_SOURCE:]
