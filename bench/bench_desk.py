@@ -348,6 +348,7 @@ def setup_django() -> None:
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     django.setup()
+    import loyaldesk.wsgi  # noqa: F401 -- this process prepares itself as the server's does
 
 
 def prepare(args: argparse.Namespace) -> tuple[dict, object, list[int], Random]:
