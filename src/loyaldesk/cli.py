@@ -38,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--years", type=float, default=2.0, help="years of history (default 2)")
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     demo.add_argument(
+        "--language",
+        choices=("en", "fr", "it"),
+        default="en",
+        help="the company's working language: names of queues, teams, products (default en)",
+    )
+    demo.add_argument(
         "--end",
         type=_utc_date,
         default=None,
@@ -103,6 +109,7 @@ def _demo(options: argparse.Namespace) -> None:
         customers=options.customers,
         years=options.years,
         seed=options.seed,
+        language=options.language,
         end=options.end,
         progress=not options.quiet,
     )

@@ -76,9 +76,49 @@ def test_demo_prepares_a_data_directory(demo_dir):
     database = sqlite3.connect(demo_dir / "loyaldesk.sqlite3")
     assert database.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     cases = database.execute("SELECT count(*) FROM desk_case").fetchone()[0]
-    assert cases == manifest["counts"]["cases"] > 200
+    assert cases == manifest["counts"]["cases"] + manifest["counts"]["fresh_cases"]
+    assert manifest["counts"]["cases"] > 200
     languages = {row[0] for row in database.execute("SELECT language FROM desk_case")}
     assert languages == {"en", "fr", "it"}
+
+
+def test_the_demo_agent_finds_work_waiting(demo_dir):
+    """Fresh cases came in today: some the agent's own, more unassigned in their team's queue."""
+    database = sqlite3.connect(demo_dir / "loyaldesk.sqlite3")
+    agent = "SELECT id FROM accounts_user WHERE username = 'agent'"
+    agent_id = database.execute(agent).fetchone()[0]
+    end = database.execute("SELECT max(opened_at) FROM desk_case").fetchone()[0]
+    own = database.execute(
+        "SELECT count(*) FROM desk_case WHERE assignee_id = ? AND status = 'open'", [agent_id]
+    ).fetchone()[0]
+    waiting = database.execute(
+        "SELECT count(*) FROM desk_case JOIN desk_queue ON desk_queue.id = queue_id "
+        "WHERE slug = 'general' AND assignee_id IS NULL AND status = 'new'"
+    ).fetchone()[0]
+    today = database.execute(
+        "SELECT count(*) FROM desk_case WHERE opened_at > datetime(?, '-1 day')", [end]
+    ).fetchone()[0]
+    assert own >= 4
+    assert waiting >= 6
+    assert today >= 24
+    manifest = json.loads((demo_dir / "demo-manifest.json").read_text())
+    assert manifest["counts"]["fresh_cases"] == 24
+
+
+def test_the_company_names_its_queues_teams_and_products_in_its_language(tmp_path):
+    run_demo(tmp_path, "--customers", "40", "--language", "fr")
+    database = sqlite3.connect(tmp_path / "loyaldesk.sqlite3")
+    queues = {row[0] for row in database.execute("SELECT name FROM desk_queue")}
+    assert queues == {
+        "Général",
+        "Commandes et livraisons",
+        "Réparations et garantie",
+        "Facturation",
+    }
+    teams = {row[0] for row in database.execute("SELECT name FROM accounts_team")}
+    assert "Équipe Général" in teams
+    products = {row[0] for row in database.execute("SELECT name FROM customers_product")}
+    assert "aspirateur Aria X1" in products
 
 
 def test_the_fast_load_leaves_every_index_and_constraint_in_place(demo_dir, tmp_path):

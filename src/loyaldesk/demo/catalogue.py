@@ -48,10 +48,6 @@ class DemoProduct:
     kind: ProductKind
     price: float
 
-    @property
-    def name(self) -> str:
-        return self.noun("en")
-
     def noun(self, language: str) -> str:
         """The product as a customer writing in `language` names it."""
         word = self.kind.names[language]
@@ -70,12 +66,31 @@ def products() -> tuple[DemoProduct, ...]:
     return tuple(catalogue)
 
 
+# The company names its queues, teams and products once, in the language it works in.
+COMPANY_LANGUAGES = ("en", "fr", "it")
 QUEUES = {
-    "general": ("General", "General questions, accounts and how-to"),
-    "orders": ("Orders & delivery", "Deliveries, returns and refunds"),
-    "repairs": ("Repairs & warranty", "Faulty products, after-sales repairs and warranty"),
-    "billing": ("Billing", "Invoices, charges and payments"),
+    "general": {
+        "en": ("General", "General questions, accounts and how-to"),
+        "fr": ("Général", "Questions générales, comptes et mode d'emploi"),
+        "it": ("Generale", "Domande generali, account e istruzioni"),
+    },
+    "orders": {
+        "en": ("Orders & delivery", "Deliveries, returns and refunds"),
+        "fr": ("Commandes et livraisons", "Livraisons, retours et remboursements"),
+        "it": ("Ordini e consegne", "Consegne, resi e rimborsi"),
+    },
+    "repairs": {
+        "en": ("Repairs & warranty", "Faulty products, after-sales repairs and warranty"),
+        "fr": ("Réparations et garantie", "Produits en panne, service après-vente et garantie"),
+        "it": ("Riparazioni e garanzia", "Prodotti guasti, assistenza post-vendita e garanzia"),
+    },
+    "billing": {
+        "en": ("Billing", "Invoices, charges and payments"),
+        "fr": ("Facturation", "Factures, prélèvements et paiements"),
+        "it": ("Fatturazione", "Fatture, addebiti e pagamenti"),
+    },
 }
+TEAM_NAME = {"en": "{queue} team", "fr": "Équipe {queue}", "it": "Team {queue}"}
 TOPIC_QUEUE = {
     "delivery": "orders",
     "return_refund": "orders",

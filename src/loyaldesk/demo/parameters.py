@@ -94,6 +94,8 @@ class GeneratorParameters:
     customers: int = 2000
     years: float = 2.0
     seed: int = 7
+    language: str = "en"
+    """The company's working language: the names of its queues, teams and products."""
     loyalty: LoyaltyEffects = field(default_factory=LoyaltyEffects)
     service: ServiceModel = field(default_factory=ServiceModel)
     population: CustomerModel = field(default_factory=CustomerModel)

@@ -20,6 +20,7 @@ from loyaldesk.accounts.models import User
 from loyaldesk.accounts.roles import Role
 from loyaldesk.accounts.services import assign_role
 from loyaldesk.demo.build import TRUTH_COLUMNS, generate
+from loyaldesk.demo.inbox import fill_inbox
 from loyaldesk.demo.parameters import YEAR, GeneratorParameters
 from loyaldesk.desk.models import Case
 
@@ -54,6 +55,7 @@ class DemoSummary:
             + ", ".join(
                 f"{self.counts[k]:,} {k}" for k in ("customers", "cases", "messages", "events")
             ),
+            f"  and {self.counts.get('fresh_cases', 0)} more cases that came in today, unanswered",
             "Demo logins (also in " + str(self.data_dir / CREDENTIALS) + "):",
         ]
         lines += [f"  {username:<8} {password}" for username, password in self.logins.items()]
@@ -65,6 +67,7 @@ def prepare_demo(
     customers: int = 2000,
     years: float = 2.0,
     seed: int = 7,
+    language: str = "en",
     end: datetime | None = None,
     progress: bool = False,
 ) -> DemoSummary:
@@ -83,27 +86,31 @@ def prepare_demo(
             "point LOYALDESK_DATA_DIR at an empty directory for the demo"
         )
     else:
-        counts = _generate(data_dir, customers, years, seed, end, progress)
+        parameters = GeneratorParameters(
+            customers=customers, years=years, seed=seed, language=language
+        )
+        counts = _generate(data_dir, parameters, end, progress)
         generated = True
     logins = ensure_demo_logins(data_dir)
     return DemoSummary(data_dir, generated, time.perf_counter() - began, counts, logins)
 
 
-def _generate(data_dir: Path, customers: int, years: float, seed: int, end, progress) -> dict:
-    if customers < 1 or years <= 0:
+def _generate(data_dir: Path, parameters: GeneratorParameters, end, progress) -> dict:
+    if parameters.customers < 1 or parameters.years <= 0:
         raise ValueError("the demo needs at least one customer and some history")
-    end_moment = (end or timezone.now()).timestamp()
-    parameters = GeneratorParameters(customers=customers, years=years, seed=seed)
-    report = generate(
-        parameters, start=end_moment - years * YEAR, end=end_moment, progress=progress
-    )
+    now = end or timezone.now()
+    end_moment = now.timestamp()
+    start = end_moment - parameters.years * YEAR
+    report = generate(parameters, start=start, end=end_moment, progress=progress)
     with (data_dir / TRUTH).open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(TRUTH_COLUMNS)
         writer.writerows(report.truth)
+    manifest = report.manifest()
+    manifest["counts"]["fresh_cases"] = fill_inbox(parameters.seed, now)
     # The manifest is written last: its presence says the generation finished.
-    (data_dir / MANIFEST).write_text(json.dumps(report.manifest(), indent=2), encoding="utf-8")
-    return report.counts
+    (data_dir / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return manifest["counts"]
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from loyaldesk.accounts.models import Team, User
 from loyaldesk.accounts.roles import Role
 from loyaldesk.customers.models import Product
-from loyaldesk.demo.catalogue import COMPANY, QUEUES, DemoProduct, products
+from loyaldesk.demo.catalogue import COMPANY, QUEUES, TEAM_NAME, DemoProduct, products
 from loyaldesk.demo.parameters import GeneratorParameters
 from loyaldesk.demo.people import NamePool, ascii_slug
 from loyaldesk.desk.models import Queue
@@ -44,7 +44,7 @@ def build_world(parameters: GeneratorParameters, pools: dict[str, NamePool]) -> 
         product, _ = Product.objects.get_or_create(
             sku=item.sku,
             defaults={
-                "name": item.name,
+                "name": item.noun(parameters.language),
                 "category": item.kind.key,
                 "warranty_months": item.kind.warranty_months,
                 "list_price": f"{item.price:.2f}",
@@ -56,8 +56,10 @@ def build_world(parameters: GeneratorParameters, pools: dict[str, NamePool]) -> 
     lead_group = Group.objects.get(name=Role.TEAM_LEAD.value)
     unusable = make_password(None)
     world = World(catalogue, product_ids, {}, {}, {}, {})
-    for key, (name, description) in QUEUES.items():
-        team, _ = Team.objects.get_or_create(name=f"{name} team")
+    for key, names in QUEUES.items():
+        name, description = names[parameters.language]
+        team_name = TEAM_NAME[parameters.language].format(queue=name)
+        team, _ = Team.objects.get_or_create(name=team_name)
         queue, _ = Queue.objects.get_or_create(
             slug=key,
             defaults={
