@@ -1,6 +1,7 @@
 """The search box, on the database's own full-text index (FTS5 or PostgreSQL)."""
 
 import pytest
+from django.urls import reverse
 
 from loyaldesk.customers.selectors import search_customers
 from loyaldesk.customers.services import create_customer, merge_customers, update_customer
@@ -87,6 +88,22 @@ def test_a_common_word_returns_the_newest_matches(manager, customer, queue, monk
         open_case(customer=customer, subject=f"Ticket {number}", text="garanzia", channel="email")
     monkeypatch.setattr(search, "MATCHES_PER_SOURCE", 2)
     assert found(manager, "garanzia") == {"Ticket 3", "Ticket 4"}
+
+
+def test_the_list_says_when_it_shows_the_newest_matches_only(
+    client, manager, customer, queue, monkeypatch
+):
+    for number in range(3):
+        open_case(customer=customer, subject=f"Ticket {number}", text="garanzia", channel="email")
+    client.force_login(manager)
+    notice = "these are the cases of its newest matches"
+    monkeypatch.setattr(search, "MATCHES_PER_SOURCE", 3)
+    capped = client.get(reverse("desk:case-list"), {"view": "all", "q": "garanzia"})
+    assert notice in capped.content.decode()
+    monkeypatch.setattr(search, "MATCHES_PER_SOURCE", 4)
+    whole = client.get(reverse("desk:case-list"), {"view": "all", "q": "garanzia"})
+    assert notice not in whole.content.decode()
+    assert len(whole.context["page"]) == 3
 
 
 def test_words_as_prefixes_wait_until_whole_words_find_too_few_cases(

@@ -14,7 +14,7 @@ from loyaldesk.core.pagination import Ordering
 from loyaldesk.desk.lifecycle import ACTIVE, Status
 from loyaldesk.desk.models import Case, CaseLink, Event, Macro, Mention, Message, Queue
 from loyaldesk.desk.permissions import sees_every_queue, team_ids, visible_cases, visible_queues
-from loyaldesk.desk.search import is_small_number, search_condition
+from loyaldesk.desk.search import SearchMatches, is_small_number, search_matches
 
 RECENTLY_RESOLVED_DAYS = 7
 ACTIVE_STATUSES = [str(status) for status in ACTIVE]
@@ -103,8 +103,11 @@ def _assignee_condition(assignee: str, user: User) -> Q:
     return Q(assignee_id=int(assignee)) if is_small_number(assignee) else Q()
 
 
-def filtered_cases(user: User, case_filter: CaseFilter) -> QuerySet[Case]:
-    """The user's visible cases in a view, narrowed by the filter."""
+def filtered_cases(
+    user: User, case_filter: CaseFilter, search: SearchMatches | None = None
+) -> QuerySet[Case]:
+    """The user's visible cases in a view, narrowed by the filter; `search`, the matches of
+    its search text when they were looked up already."""
     cases = visible_cases(user).filter(_view_condition(case_filter.view, user))
     exact = {
         "status": case_filter.status,
@@ -119,7 +122,7 @@ def filtered_cases(user: User, case_filter: CaseFilter) -> QuerySet[Case]:
     if case_filter.assignee:
         cases = cases.filter(_assignee_condition(case_filter.assignee, user))
     if case_filter.search.strip():
-        cases = cases.filter(search_condition(case_filter.search))
+        cases = cases.filter((search or search_matches(case_filter.search)).condition)
     return cases
 
 
@@ -138,16 +141,21 @@ def user_choices(users: QuerySet[User]) -> list[tuple[int, str]]:
     return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in rows]
 
 
-def case_list(user: User, case_filter: CaseFilter) -> QuerySet[Case]:
+def case_list(
+    user: User, case_filter: CaseFilter, search: SearchMatches | None = None
+) -> QuerySet[Case]:
     """The rows of the case list, with what the table shows."""
-    return filtered_cases(user, case_filter).select_related("customer", "queue", "assignee")
+    cases = filtered_cases(user, case_filter, search)
+    return cases.select_related("customer", "queue", "assignee")
 
 
-def case_table(user: User, case_filter: CaseFilter) -> QuerySet[Case]:
+def case_table(
+    user: User, case_filter: CaseFilter, search: SearchMatches | None = None
+) -> QuerySet[Case]:
     """The rows of the case list page, with only the columns its table shows and sorts on:
     whole rows of cases, customers and users take twice as long to load."""
     sort_fields = {ordering.field for ordering in SORTS.values()}
-    return case_list(user, case_filter).only(
+    return case_list(user, case_filter, search).only(
         *sort_fields,
         "subject",
         "status",

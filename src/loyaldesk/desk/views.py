@@ -44,7 +44,7 @@ from loyaldesk.desk.permissions import (
     visible_queues,
 )
 from loyaldesk.desk.presence import note_presence, others_on_case, poll_seconds
-from loyaldesk.desk.search import is_small_number
+from loyaldesk.desk.search import is_small_number, search_matches
 from loyaldesk.desk.selectors import (
     SORTS,
     CaseView,
@@ -96,9 +96,10 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     staff = user_choices(colleagues(request.user))
     form = _filter_form(request, data, staff)
     case_filter = form.to_filter()
+    search = search_matches(case_filter.search) if case_filter.search.strip() else None
     try:
         page = keyset_page(
-            case_table(request.user, case_filter),
+            case_table(request.user, case_filter, search),
             SORTS[case_filter.sort],
             CASES_PER_PAGE,
             request.GET.get("cursor"),
@@ -109,6 +110,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "case_filter": case_filter,
+        "newest_matches_only": bool(search and search.newest_only),
         "query": urlencode(case_filter.as_query()),
         "views": list(CaseView),
         "counts": view_counts(request.user),
