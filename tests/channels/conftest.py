@@ -1,7 +1,7 @@
-import socket
-
 import pytest
 from aiosmtpd.controller import Controller
+
+from tests.ports import free_port
 
 
 class Inbox:
@@ -20,12 +20,6 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         self.envelopes.append(envelope)
         return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

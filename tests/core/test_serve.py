@@ -1,5 +1,4 @@
 import os
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -7,11 +6,7 @@ from urllib.error import HTTPError
 
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.ports import free_port
 
 
 @pytest.fixture

@@ -15,6 +15,8 @@ import urllib.request
 
 import pytest
 
+from tests.ports import free_port
+
 DEMO = [sys.executable, "-m", "loyaldesk", "demo", "--quiet", "--end", "2026-11-01"]
 GENERATED_TABLES = {
     "customers_customer": "id, first_name, last_name, preferred_language, segment, city",
@@ -169,12 +171,6 @@ def test_bad_arguments_are_refused_clearly(tmp_path):
     )
     assert result.returncode == 2
     assert "not a date" in result.stderr
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for(port, process, seconds=60):
