@@ -11,7 +11,9 @@ from loyaldesk.surveys.statistics import (
     compare_nps,
     compare_shares,
     mean,
+    means_by_group,
     nps,
+    nps_by_group,
     response_rate,
     share,
     top_box,
@@ -120,3 +122,34 @@ def test_identical_groups_differ_by_nothing():
     same = answers(s10=MIN_ANSWERS)
     result = compare_nps(same, same)
     assert (result.difference, result.p_value) == (0.0, 1.0)
+
+
+def test_nps_of_each_group_is_that_of_its_answers():
+    agents = np.array([7, 7, 7, 3, 3, 3, 3, 12])
+    scores = np.array([10, 9, 2, 8, 7, 10, 0, 9])
+    by_agent = nps_by_group(agents, scores)
+    assert set(by_agent) == {3, 7, 12}
+    for agent, result in by_agent.items():
+        assert result == nps(scores[agents == agent])
+
+
+def test_means_of_each_group_are_those_of_its_answers():
+    queues = np.array([1, 1, 1, 1, 1, 4, 4, 9])
+    csat = np.array([1, 2, 3, 4, 5, 5, 3, 4])
+    by_queue = means_by_group(queues, csat, range(1, 6))
+    assert set(by_queue) == {1, 4, 9}
+    for queue, result in by_queue.items():
+        expected = mean(csat[queues == queue])
+        assert result.value == pytest.approx(expected.value)
+        assert result.n == expected.n
+        if result.n > 1:
+            assert (result.low, result.high) == pytest.approx((expected.low, expected.high))
+    assert math.isnan(by_queue[9].low)
+
+
+def test_groups_must_be_ids_and_one_per_answer():
+    with pytest.raises(ValueError, match="non-negative integer ids"):
+        nps_by_group(np.array([-1, 2]), np.array([9, 9]))
+    with pytest.raises(ValueError, match="one group per answer"):
+        means_by_group(np.array([1, 2]), np.array([5]), range(1, 6))
+    assert nps_by_group(np.array([], dtype=int), np.array([], dtype=int)) == {}

@@ -80,9 +80,13 @@ def score_counts(scores: ArrayLike, scale: range) -> np.ndarray:
     values = np.asarray(scores)
     if not values.size:
         return np.zeros(len(scale), dtype=np.int64)
+    _check_scale(values, scale)
+    return np.bincount(values.ravel() - scale.start, minlength=len(scale))
+
+
+def _check_scale(values: np.ndarray, scale: range) -> None:
     if values.min() < scale.start or values.max() >= scale.stop:
         raise ValueError(f"scores must lie in {scale.start}..{scale.stop - 1}")
-    return np.bincount(values.ravel() - scale.start, minlength=len(scale))
 
 
 def nps(scores: ArrayLike) -> NetPromoterScore:
@@ -116,6 +120,61 @@ def _net_share(counts: np.ndarray) -> tuple[float, float]:
     detracting = counts[: DETRACTOR_UP_TO + 1].sum() / n
     net = float(promoting - detracting)
     return net, float(promoting + detracting) - net * net
+
+
+def nps_by_group(groups: ArrayLike, scores: ArrayLike) -> dict[int, NetPromoterScore]:
+    """NPS of each group (agent, queue, team... as non-negative integer ids) that answered."""
+    codes, counts = _counts_by_group(groups, scores, NPS_SCALE)
+    return {int(code): nps_from_counts(row) for code, row in zip(codes, counts, strict=True)}
+
+
+def means_by_group(groups: ArrayLike, scores: ArrayLike, scale: range) -> dict[int, Estimate]:
+    """The mean score of each group (CSAT: scale=range(1, 6)) with Student's interval, from each
+    group's count of every score: integer counting, no float arithmetic per answer."""
+    codes, counts = _counts_by_group(groups, scores, scale)
+    points = np.arange(scale.start, scale.stop, dtype=float)
+    n = counts.sum(axis=1)
+    totals = counts @ points
+    squares = counts @ (points * points)
+    return {
+        int(code): _mean_from_sums(int(count), float(total), float(square))
+        for code, count, total, square in zip(codes, n, totals, squares, strict=True)
+    }
+
+
+def _mean_from_sums(n: int, total: float, squares: float) -> Estimate:
+    average = total / n
+    if n < 2:
+        return Estimate(average, math.nan, math.nan, n)
+    variance = max(squares - n * average * average, 0.0) / (n - 1)
+    half = float(stats.t.ppf(1 - (1 - CONFIDENCE) / 2, n - 1)) * math.sqrt(variance / n)
+    return Estimate(average, average - half, average + half, n)
+
+
+def _group_codes(groups: ArrayLike) -> np.ndarray:
+    codes = np.asarray(groups)
+    if codes.size and (not np.issubdtype(codes.dtype, np.integer) or codes.min() < 0):
+        raise ValueError("groups must be non-negative integer ids")
+    return codes.astype(np.int64, copy=False).ravel()
+
+
+def _counts_by_group(
+    groups: ArrayLike, scores: ArrayLike, scale: range
+) -> tuple[np.ndarray, np.ndarray]:
+    """The groups that answered, and each one's count of every score of the scale: one
+    `bincount` over group x scale cells, no sort."""
+    codes = _group_codes(groups)
+    values = np.asarray(scores).ravel()
+    if codes.size != values.size:
+        raise ValueError("one group per answer")
+    if not codes.size:
+        return codes, np.zeros((0, len(scale)), dtype=np.int64)
+    _check_scale(values, scale)
+    cells = codes * len(scale) + (values - scale.start)
+    counts = np.bincount(cells, minlength=(int(codes.max()) + 1) * len(scale))
+    counts = counts.reshape(-1, len(scale))
+    answered = np.flatnonzero(counts.sum(axis=1))
+    return answered, counts[answered]
 
 
 def mean(values: ArrayLike) -> Estimate:
