@@ -18,7 +18,7 @@ from loyaldesk.customers.models import OwnedProduct
 from loyaldesk.demo.catalogue import COMPANY, TOPIC_QUEUE, products
 from loyaldesk.demo.formatting import long_date, money
 from loyaldesk.demo.texts import TextComposer
-from loyaldesk.desk.models import Queue
+from loyaldesk.desk.models import Case, Queue
 from loyaldesk.desk.services import assign_case, open_case
 
 # Topics of the demo agent's team (the General queue) come first: the agent's own cases, then
@@ -67,7 +67,7 @@ class _CaseWriter:
         self.texts = TextComposer(rng)
         self.catalogue = {product.sku: product for product in products()}
 
-    def open(self, unit: OwnedProduct, topic: str, queue: Queue):
+    def open(self, unit: OwnedProduct, topic: str, queue: Queue) -> tuple[Case, datetime]:
         """The case, and when it came in (within the last hours)."""
         customer = unit.customer
         language = customer.preferred_language

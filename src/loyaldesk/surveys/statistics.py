@@ -71,6 +71,10 @@ def _z() -> float:
     return float(stats.norm.ppf(1 - (1 - CONFIDENCE) / 2))
 
 
+def _t(freedom: float) -> float:
+    return float(stats.t.ppf(1 - (1 - CONFIDENCE) / 2, freedom))
+
+
 def _unknown(n: int = 0) -> Estimate:
     return Estimate(math.nan, math.nan, math.nan, n)
 
@@ -147,7 +151,7 @@ def _mean_from_sums(n: int, total: float, squares: float) -> Estimate:
     if n < 2:
         return Estimate(average, math.nan, math.nan, n)
     variance = max(squares - n * average * average, 0.0) / (n - 1)
-    half = float(stats.t.ppf(1 - (1 - CONFIDENCE) / 2, n - 1)) * math.sqrt(variance / n)
+    half = _t(n - 1) * math.sqrt(variance / n)
     return Estimate(average, average - half, average + half, n)
 
 
@@ -186,7 +190,7 @@ def mean(values: ArrayLike) -> Estimate:
     average = float(values.mean())
     if n < 2:
         return Estimate(average, math.nan, math.nan, n)
-    half = float(stats.t.ppf(1 - (1 - CONFIDENCE) / 2, n - 1)) * values.std(ddof=1) / math.sqrt(n)
+    half = _t(n - 1) * values.std(ddof=1) / math.sqrt(n)
     return Estimate(average, average - half, average + half, n)
 
 
@@ -239,7 +243,7 @@ def compare_means(first: ArrayLike, second: ArrayLike) -> Comparison:
         return Comparison(difference, difference, difference, 1.0 if same else 0.0)
     freedom = (var_a + var_b) ** 2 / (var_a**2 / (a.size - 1) + var_b**2 / (b.size - 1))
     t = difference / error
-    half = float(stats.t.ppf(1 - (1 - CONFIDENCE) / 2, freedom)) * error
+    half = _t(freedom) * error
     p_value = float(2 * stats.t.sf(abs(t), freedom))
     return Comparison(difference, difference - half, difference + half, p_value)
 
