@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from loyaldesk.accounts.models import Team
 from loyaldesk.accounts.roles import Role
@@ -8,6 +9,7 @@ from loyaldesk.accounts.services import create_staff_user
 from loyaldesk.customers.services import create_customer
 from loyaldesk.desk.models import Queue
 from loyaldesk.desk.services import open_case
+from tests.ports import free_port
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PASSWORD = "a-long-pass-phrase"
@@ -133,3 +135,47 @@ def jobs_run_now():
     HUEY.immediate = True
     yield HUEY
     HUEY.immediate = False
+
+
+class Inbox:
+    """An SMTP server's mailbox on loopback: keeps what it receives, refuses on demand."""
+
+    def __init__(self) -> None:
+        self.envelopes = []
+        self.refuse_with = ""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse_with:
+            return self.refuse_with
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """A real SMTP server (aiosmtpd) on loopback, and Django's SMTP backend pointed at it."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    settings.DEFAULT_FROM_EMAIL = "support@shop.example"
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_down(settings):
+    """Django's SMTP backend pointed at a loopback port where nothing listens."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = free_port()
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5

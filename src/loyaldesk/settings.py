@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "loyaldesk.desk",
     "loyaldesk.channels",
     "loyaldesk.webhooks",
+    "loyaldesk.surveys",
     "loyaldesk.demo",
 ]
 
@@ -155,6 +156,9 @@ CASE_REFERENCE_PREFIX = os.environ.get("LOYALDESK_CASE_PREFIX", "#")
 AUTO_CLOSE_RESOLVED_AFTER_DAYS = env_int("LOYALDESK_AUTO_CLOSE_DAYS", 7)
 CASE_POLL_SECONDS = env_int("LOYALDESK_CASE_POLL_SECONDS", 10)
 COMPANY_NAME = os.environ.get("LOYALDESK_COMPANY_NAME", "loyaldesk")
+# Where customers reach the desk: the start of the links in survey emails.
+PUBLIC_URL = os.environ.get("LOYALDESK_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+RECOVERY_DUE_HOURS = env_int("LOYALDESK_RECOVERY_DUE_HOURS", 48)
 
 LOGGING = {
     "version": 1,

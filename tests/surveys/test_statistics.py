@@ -1,10 +1,12 @@
 """Survey statistics against hand-computed and published values."""
 
 import math
+from dataclasses import astuple
 
 import numpy as np
 import pytest
 
+from loyaldesk.surveys import statistics
 from loyaldesk.surveys.statistics import (
     MIN_ANSWERS,
     compare_means,
@@ -153,3 +155,28 @@ def test_groups_must_be_ids_and_one_per_answer():
     with pytest.raises(ValueError, match="one group per answer"):
         means_by_group(np.array([1, 2]), np.array([5]), range(1, 6))
     assert nps_by_group(np.array([], dtype=int), np.array([], dtype=int)) == {}
+
+
+def test_figures_from_counts_equal_figures_from_answers():
+    rng = np.random.default_rng(5)
+    csat = rng.integers(1, 6, size=500)
+    counts = np.bincount(csat - 1, minlength=5)
+    assert astuple(statistics.mean_from_counts(counts, range(1, 6))) == pytest.approx(
+        astuple(statistics.mean(csat))
+    )
+    assert statistics.top_box_from_counts(counts, range(1, 6), 4) == statistics.top_box(csat, 4)
+    other = rng.integers(1, 6, size=300)
+    other_counts = np.bincount(other - 1, minlength=5)
+    assert astuple(statistics.compare_means_counts(counts, other_counts, range(1, 6))) == (
+        pytest.approx(astuple(statistics.compare_means(csat, other)))
+    )
+    nps_a, nps_b = rng.integers(0, 11, size=400), rng.integers(0, 11, size=200)
+    assert statistics.compare_nps_counts(
+        np.bincount(nps_a, minlength=11), np.bincount(nps_b, minlength=11)
+    ) == statistics.compare_nps(nps_a, nps_b)
+
+
+def test_no_answers_in_counts_give_an_unknown_mean():
+    empty = statistics.mean_from_counts(np.zeros(5, dtype=int), range(1, 6))
+    assert empty.n == 0
+    assert math.isnan(empty.value)

@@ -41,6 +41,26 @@ LEAD_CASES = (
     "customers.add_identity",
     "customers.change_identity",
 )
+FOLLOW_UP_SURVEYS = (
+    "surveys.view_survey_reports",
+    "surveys.view_answer",
+    "surveys.view_recoverytask",
+    "surveys.change_recoverytask",
+)
+MANAGE_SURVEYS = (
+    "surveys.view_survey",
+    "surveys.add_survey",
+    "surveys.change_survey",
+    "surveys.view_question",
+    "surveys.add_question",
+    "surveys.change_question",
+    "surveys.delete_question",
+    "surveys.view_choice",
+    "surveys.add_choice",
+    "surveys.change_choice",
+    "surveys.delete_choice",
+    "surveys.view_invitation",
+)
 MANAGE_DESK = (
     "desk.view_all_queues",
     "desk.add_queue",
@@ -62,8 +82,13 @@ MANAGE_DESK = (
 
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.AGENT: READ_CUSTOMERS + WORK_CASES,
-    Role.TEAM_LEAD: READ_CUSTOMERS + WORK_CASES + LEAD_CASES,
-    Role.MANAGER: READ_CUSTOMERS + WORK_CASES + LEAD_CASES + MANAGE_DESK,
+    Role.TEAM_LEAD: READ_CUSTOMERS + WORK_CASES + LEAD_CASES + FOLLOW_UP_SURVEYS,
+    Role.MANAGER: READ_CUSTOMERS
+    + WORK_CASES
+    + LEAD_CASES
+    + FOLLOW_UP_SURVEYS
+    + MANAGE_SURVEYS
+    + MANAGE_DESK,
 }
 
 # Roles that may open the Django admin; the admin role is granted every permission.

@@ -12,8 +12,6 @@ from django.db import transaction
 from loyaldesk.accounts.models import User
 from loyaldesk.accounts.roles import ROLE_PERMISSIONS, STAFF_ROLES, Role
 
-OWN_APPS = ("accounts", "customers", "desk", "core")
-
 
 def _permissions(codenames: tuple[str, ...]) -> list[Permission]:
     wanted = {tuple(name.split(".", 1)) for name in codenames}

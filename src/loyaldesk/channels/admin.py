@@ -10,6 +10,6 @@ class DeliveryAdmin(RecordAdmin):
 
     list_display = ("created_at", "to_address", "subject", "state", "attempts", "sent_at")
     list_filter = ("state",)
-    search_fields = ("to_address", "subject", "message__case__number")
-    raw_id_fields = ("message",)
+    search_fields = ("to_address", "subject", "message__case__number", "case__number")
+    raw_id_fields = ("message", "customer", "case")
     date_hierarchy = "created_at"

@@ -6,15 +6,15 @@ import smtplib
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage, make_msgid
+from django.core.mail import EmailMessage, EmailMultiAlternatives, make_msgid
 from django.db import transaction
 from django.utils import timezone
 
 from loyaldesk.channels.models import Delivery, DeliveryState
 from loyaldesk.channels.threading import domain_of, references_header, reply_subject
-from loyaldesk.customers.models import Identity
+from loyaldesk.customers.models import Customer, Identity
 from loyaldesk.desk.events import record_event
-from loyaldesk.desk.models import Message, MessageKind
+from loyaldesk.desk.models import Case, Message, MessageKind
 
 MAX_ATTEMPTS = 6
 FIRST_RETRY = timedelta(minutes=1)
@@ -37,10 +37,13 @@ def customer_address(message: Message) -> str:
         .values_list("sender_address", flat=True)
         .first()
     )
-    if last_inbound:
-        return last_inbound
+    return last_inbound or first_email_address(message.case.customer_id)
+
+
+def first_email_address(customer_id: int) -> str:
+    """The customer's first recorded email address, or "" when they have none."""
     identity = (
-        Identity.objects.filter(customer_id=message.case.customer_id, channel="email")
+        Identity.objects.filter(customer_id=customer_id, channel="email")
         .order_by("id")
         .values_list("address", flat=True)
         .first()
@@ -66,31 +69,68 @@ def queue_email(message: Message) -> Delivery:
     message.external_id = make_msgid(domain=domain_of(sender))
     message.save(update_fields=["external_id"])
     to_address = customer_address(message)
-    delivery = Delivery.objects.create(
-        message=message,
-        to_address=to_address,
-        from_address=sender,
-        subject=reply_subject(case.subject, case.reference),
-        in_reply_to=thread[-1] if thread else "",
-        references=references_header(thread),
-        created_at=message.created_at,
-        state=DeliveryState.QUEUED if to_address else DeliveryState.FAILED,
-        last_error="" if to_address else NO_ADDRESS,
-        # The periodic retry picks it up should the immediate job be lost.
-        next_attempt_at=timezone.now() + LOST_JOB_GRACE if to_address else None,
+    return _queue(
+        Delivery(
+            message=message,
+            to_address=to_address,
+            from_address=sender,
+            subject=reply_subject(case.subject, case.reference),
+            in_reply_to=thread[-1] if thread else "",
+            references=references_header(thread),
+            created_at=message.created_at,
+        )
     )
-    if to_address:
+
+
+def queue_customer_email(
+    customer: Customer,
+    *,
+    subject: str,
+    text: str,
+    html: str = "",
+    case: Case | None = None,
+    at: datetime | None = None,
+) -> Delivery:
+    """Put an email of its own (not a reply in a thread) to the customer in the outbox."""
+    sender = settings.DEFAULT_FROM_EMAIL
+    return _queue(
+        Delivery(
+            customer=customer,
+            case=case,
+            to_address=first_email_address(customer.pk),
+            from_address=sender,
+            subject=subject,
+            text=text,
+            html=html,
+            email_id=make_msgid(domain=domain_of(sender)),
+            created_at=at or timezone.now(),
+        )
+    )
+
+
+def _queue(delivery: Delivery) -> Delivery:
+    """Save a new delivery, queued with its job, or failed at once when it has no address."""
+    if delivery.to_address:
+        delivery.state = DeliveryState.QUEUED
+        # The periodic retry picks it up should the immediate job be lost.
+        delivery.next_attempt_at = timezone.now() + LOST_JOB_GRACE
+    else:
+        delivery.state, delivery.last_error = DeliveryState.FAILED, NO_ADDRESS
+    delivery.save()
+    if delivery.to_address:
         # Imported here because the tasks module imports this one.
         from loyaldesk.channels.tasks import deliver_email_task
 
         transaction.on_commit(lambda: deliver_email_task(delivery.pk))
     else:
-        _record(delivery, "message.delivery_failed", timezone.now())
+        _record(delivery, "delivery_failed", timezone.now())
     return delivery
 
 
 def _email(delivery: Delivery) -> EmailMessage:
     message = delivery.message
+    if message is None:
+        return _own_email(delivery)
     headers = {"Message-ID": message.external_id}
     if delivery.in_reply_to:
         headers["In-Reply-To"] = delivery.in_reply_to
@@ -109,6 +149,19 @@ def _email(delivery: Delivery) -> EmailMessage:
     return email
 
 
+def _own_email(delivery: Delivery) -> EmailMessage:
+    email = EmailMultiAlternatives(
+        subject=delivery.subject,
+        body=delivery.text,
+        from_email=delivery.from_address,
+        to=[delivery.to_address],
+        headers={"Message-ID": delivery.email_id},
+    )
+    if delivery.html:
+        email.attach_alternative(delivery.html, "text/html")
+    return email
+
+
 def is_permanent(error: Exception) -> bool:
     """A 5xx answer will not change on retry; anything else (4xx, network) may."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
@@ -118,13 +171,19 @@ def is_permanent(error: Exception) -> bool:
     return False
 
 
-def _record(delivery: Delivery, kind: str, at: datetime) -> None:
+def _record(delivery: Delivery, outcome: str, at: datetime) -> None:
+    """One event per attempt's outcome: "message.sent" for a reply, "email.sent" for an email
+    of its own, and so on."""
+    message = delivery.message
     record_event(
-        kind,
-        case=delivery.message.case,
+        f"{'message' if message else 'email'}.{outcome}",
+        case=message.case if message else delivery.case,
+        customer=None if message else delivery.customer,
         at=at,
         after={
             "message": delivery.message_id,
+            "delivery": delivery.pk,
+            "subject": delivery.subject,
             "state": delivery.state,
             "attempts": delivery.attempts,
             "error": delivery.last_error,
@@ -136,8 +195,8 @@ def _record(delivery: Delivery, kind: str, at: datetime) -> None:
 def attempt_delivery(delivery_id: int, now: datetime | None = None) -> Delivery:
     """Try to send one queued message; on failure retry later, or give up with the reason."""
     delivery = (
-        Delivery.objects.select_for_update()
-        .select_related("message__case__customer")
+        Delivery.objects.select_for_update(of=("self",))
+        .select_related("message__case__customer", "case", "customer")
         .get(pk=delivery_id)
     )
     if delivery.state != DeliveryState.QUEUED:
@@ -150,16 +209,16 @@ def attempt_delivery(delivery_id: int, now: datetime | None = None) -> Delivery:
         delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
         if is_permanent(error) or delivery.attempts >= MAX_ATTEMPTS:
             delivery.state, delivery.next_attempt_at = DeliveryState.FAILED, None
-            kind = "message.delivery_failed"
+            outcome = "delivery_failed"
         else:
             delivery.next_attempt_at = now + retry_delay(delivery.attempts)
-            kind = "message.delivery_deferred"
+            outcome = "delivery_deferred"
     else:
         delivery.state, delivery.sent_at, delivery.next_attempt_at = DeliveryState.SENT, now, None
         delivery.last_error = ""
-        kind = "message.sent"
+        outcome = "sent"
     delivery.save()
-    _record(delivery, kind, now)
+    _record(delivery, outcome, now)
     return delivery
 
 

@@ -146,6 +146,22 @@ def means_by_group(groups: ArrayLike, scores: ArrayLike, scale: range) -> dict[i
     }
 
 
+def mean_from_counts(counts: ArrayLike, scale: range) -> Estimate:
+    """The mean score from the number of answers of each score of the scale, lowest first."""
+    counts = np.asarray(counts)
+    points = np.arange(scale.start, scale.stop, dtype=float)
+    n = int(counts.sum())
+    if not n:
+        return _unknown()
+    return _mean_from_sums(n, float(counts @ points), float(counts @ (points * points)))
+
+
+def top_box_from_counts(counts: ArrayLike, scale: range, from_score: int) -> Estimate:
+    """The share of answers at `from_score` or above, from each score's count."""
+    counts = np.asarray(counts)
+    return share(int(counts[from_score - scale.start :].sum()), int(counts.sum()))
+
+
 def _mean_from_sums(n: int, total: float, squares: float) -> Estimate:
     average = total / n
     if n < 2:
@@ -222,7 +238,12 @@ def response_rate(sent: int, answered: int) -> Estimate:
 
 def compare_nps(first: ArrayLike, second: ArrayLike) -> Comparison:
     """NPS of one group minus another's, in points, with a z-test (two independent samples)."""
-    a, b = score_counts(first, NPS_SCALE), score_counts(second, NPS_SCALE)
+    return compare_nps_counts(score_counts(first, NPS_SCALE), score_counts(second, NPS_SCALE))
+
+
+def compare_nps_counts(first: ArrayLike, second: ArrayLike) -> Comparison:
+    """`compare_nps` from each group's count of every score 0 to 10."""
+    a, b = np.asarray(first), np.asarray(second)
     n_a, n_b = int(a.sum()), int(b.sum())
     if not (n_a and n_b):
         return Comparison(math.nan, math.nan, math.nan, math.nan)
@@ -246,6 +267,12 @@ def compare_means(first: ArrayLike, second: ArrayLike) -> Comparison:
     half = _t(freedom) * error
     p_value = float(2 * stats.t.sf(abs(t), freedom))
     return Comparison(difference, difference - half, difference + half, p_value)
+
+
+def compare_means_counts(first: ArrayLike, second: ArrayLike, scale: range) -> Comparison:
+    """`compare_means` from each group's count of every score of the scale."""
+    points = np.arange(scale.start, scale.stop)
+    return compare_means(np.repeat(points, first), np.repeat(points, second))
 
 
 def compare_shares(first: tuple[int, int], second: tuple[int, int]) -> Comparison:

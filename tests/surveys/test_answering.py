@@ -1,0 +1,177 @@
+"""The answer page: one click records a score, the page asks the rest, the link works once,
+until it expires, and only with its token."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from loyaldesk.surveys.models import Answer, Invitation, RecoveryState, RecoveryTask
+from loyaldesk.surveys.services import (
+    InvitationClosed,
+    invite,
+    record_rating,
+    submit_answers,
+)
+from loyaldesk.surveys.tokens import digest_of, new_token
+
+
+@pytest.fixture
+def sent(standard_surveys, resolved_case):
+    """An invitation to the after-resolution survey with a known token."""
+    invitation = invite(
+        standard_surveys["After a resolution"], resolved_case.customer, case=resolved_case
+    )
+    token, digest = new_token()
+    Invitation.objects.filter(pk=invitation.pk).update(token_digest=digest)
+    invitation.refresh_from_db()
+    return invitation, token
+
+
+def questions(invitation):
+    return {q.kind: q for q in invitation.survey.questions.all()}
+
+
+def test_one_click_records_the_score_and_shows_the_rest(client, sent):
+    invitation, token = sent
+    response = client.get(f"/s/{token}/rate/4/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/s/{token}/"
+    answer = Answer.objects.get()
+    assert (answer.kind, answer.score) == ("csat", 4)
+    assert answer.agent == invitation.agent
+    assert (answer.queue_id, answer.team_id, answer.channel, answer.language) == (
+        invitation.queue_id,
+        invitation.team_id,
+        "email",
+        "it",
+    )
+    page = client.get(f"/s/{token}/")
+    assert page.status_code == 200
+    assert page["Content-Language"] == "it"
+    html = page.content.decode()
+    assert '<html lang="it">' in html
+    assert 'value="4" checked' in html
+    assert "Rispetto a quanto si aspettava" in html
+    assert page["Cache-Control"].startswith("max-age=0")
+
+
+def test_the_whole_form_is_sent_once(client, sent):
+    invitation, token = sent
+    q = questions(invitation)
+    client.get(f"/s/{token}/rate/2/")
+    response = client.post(
+        f"/s/{token}/",
+        {
+            f"q{q['csat'].pk}": "5",
+            f"q{q['expectation'].pk}": "4",
+            f"q{q['overall'].pk}": "3",
+            f"q{q['ces'].pk}": "6",
+            f"q{q['text'].pk}": "Gentilissimi, grazie!",
+        },
+    )
+    assert response.status_code == 200
+    scores = dict(Answer.objects.exclude(score=None).values_list("kind", "score"))
+    assert scores == {"csat": 5, "expectation": 4, "overall": 3, "ces": 6}
+    assert Answer.objects.get(kind="text").text == "Gentilissimi, grazie!"
+    invitation.refresh_from_db()
+    assert invitation.completed_at is not None
+    again = client.post(f"/s/{token}/", {f"q{q['csat'].pk}": "1"})
+    assert again.status_code == 200
+    assert "già" in again.content.decode()  # "already answered", in Italian
+    assert client.get(f"/s/{token}/rate/1/").status_code == 200
+    assert Answer.objects.get(kind="csat").score == 5
+
+
+def test_a_required_question_left_out_or_an_impossible_score_is_refused(client, sent):
+    invitation, token = sent
+    q = questions(invitation)
+    response = client.post(f"/s/{token}/", {f"q{q['ces'].pk}": "9"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'id="q{q["csat"].pk}-error"' in html
+    assert f'id="q{q["ces"].pk}-error"' in html
+    assert not Answer.objects.exists()
+    assert client.get(f"/s/{token}/rate/11/").status_code == 302
+    assert not Answer.objects.exists()
+
+
+def test_an_altered_or_unknown_token_finds_nothing(client, sent):
+    _, token = sent
+    altered = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert client.get(f"/s/{altered}/").status_code == 404
+    assert client.get(f"/s/{altered}/rate/5/").status_code == 404
+    assert client.post(f"/s/{'x' * 43}/", {}).status_code == 404
+    assert not Answer.objects.exists()
+
+
+def test_only_the_digest_of_the_token_is_stored(sent):
+    invitation, token = sent
+    assert invitation.token_digest == digest_of(token)
+    assert token not in invitation.token_digest
+
+
+def test_an_expired_link_takes_no_answer(client, sent):
+    invitation, token = sent
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now())
+    response = client.get(f"/s/{token}/rate/5/")
+    assert response.status_code == 410
+    assert client.get(f"/s/{token}/").status_code == 410
+    assert not Answer.objects.exists()
+    with pytest.raises(InvitationClosed):
+        record_rating(invitation, 5)
+
+
+def test_the_answer_page_needs_no_login_and_keeps_the_csrf_check(sent):
+    from django.test import Client
+
+    invitation, token = sent
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.get(f"/s/{token}/").status_code == 200
+    q = questions(invitation)
+    assert strict.post(f"/s/{token}/", {f"q{q['csat'].pk}": "5"}).status_code == 403
+
+
+def test_a_detractor_opens_a_recovery_task_for_the_team_lead(sent, lead, settings):
+    invitation, _ = sent
+    nps = invitation.survey.questions.create(kind="nps", position=9)
+    now = timezone.now()
+    submit_answers(
+        invitation, {f"q{questions(invitation)['csat'].pk}": "4", f"q{nps.pk}": "6"}, now=now
+    )
+    task = RecoveryTask.objects.get()
+    assert (task.reason, task.owner, task.state) == ("detractor", lead, RecoveryState.OPEN)
+    assert task.due_at == now + timedelta(hours=settings.RECOVERY_DUE_HOURS)
+    assert task.case == invitation.case
+    assert invitation.case.events.filter(kind="survey.recovery_opened").exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "score", "reason"),
+    [("csat", 2, "dissatisfied"), ("csat", 1, "dissatisfied"), ("expectation", 1, "much_worse")],
+)
+def test_unhappy_answers_open_one_task(sent, kind, score, reason):
+    invitation, _ = sent
+    q = questions(invitation)
+    data = {f"q{q['csat'].pk}": "3", f"q{q[kind].pk}": str(score)}
+    submit_answers(invitation, data)
+    assert list(RecoveryTask.objects.values_list("reason", flat=True)) == [reason]
+
+
+@pytest.mark.parametrize(
+    ("kind", "score"), [("csat", 3), ("expectation", 2), ("ces", 1), ("overall", 1)]
+)
+def test_other_answers_open_no_task(sent, kind, score):
+    invitation, _ = sent
+    q = questions(invitation)
+    submit_answers(invitation, {f"q{q['csat'].pk}": "3", f"q{q[kind].pk}": str(score)})
+    assert not RecoveryTask.objects.exists()
+
+
+def test_one_click_detractor_opens_the_task_before_the_form_is_sent(client, sent):
+    invitation, token = sent
+    client.get(f"/s/{token}/rate/1/")
+    assert RecoveryTask.objects.get().reason == "dissatisfied"
+    q = questions(invitation)
+    client.post(f"/s/{token}/", {f"q{q['csat'].pk}": "1"})
+    assert RecoveryTask.objects.count() == 1
