@@ -46,6 +46,8 @@ vendor:
 	npm install --no-audit --no-fund
 	cp node_modules/htmx.org/dist/htmx.min.js src/loyaldesk/core/static/loyaldesk/vendor/
 	cp node_modules/htmx.org/LICENSE src/loyaldesk/core/static/loyaldesk/vendor/htmx.LICENSE
+	cp node_modules/chart.js/dist/chart.umd.min.js src/loyaldesk/core/static/loyaldesk/vendor/chart.umd.min.js
+	cp node_modules/chart.js/LICENSE.md src/loyaldesk/core/static/loyaldesk/vendor/chart.LICENSE.md
 
 clean:
 	rm -rf $(VENV) loyaldesk-data node_modules

@@ -16,6 +16,8 @@ from loyaldesk.desk.api import router as desk_router
 from loyaldesk.desk.attachments import AttachmentRefused
 from loyaldesk.desk.lifecycle import TransitionNotAllowed
 from loyaldesk.desk.services import CannotMergeCases, CannotSplit, CaseIsClosed
+from loyaldesk.surveys.api import router as surveys_router
+from loyaldesk.surveys.services import CannotRecordOutcome
 
 
 class TokenAuth(HttpBearer):
@@ -31,12 +33,15 @@ class TokenAuth(HttpBearer):
 api = NinjaAPI(
     title="loyaldesk API",
     version="1",
-    description="Cases, messages, customers and queues, with the permissions of the agent desk.",
+    description=(
+        "Cases, messages, customers, queues and surveys, with the permissions of the agent desk."
+    ),
     auth=TokenAuth(),
     urls_namespace="api",
 )
 api.add_router("/", desk_router)
 api.add_router("/", customers_router)
+api.add_router("/", surveys_router)
 api.add_router("/users", users_router)
 
 
@@ -53,6 +58,7 @@ def permission_denied(request: HttpRequest, error: PermissionDenied) -> HttpResp
 @api.exception_handler(CaseIsClosed)
 @api.exception_handler(CannotMergeCases)
 @api.exception_handler(CannotSplit)
+@api.exception_handler(CannotRecordOutcome)
 def conflict(request: HttpRequest, error: Exception) -> HttpResponse:
     return _error(request, str(error), 409)
 

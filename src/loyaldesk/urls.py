@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("cases/", include("loyaldesk.desk.urls")),
     path("customers/", include("loyaldesk.customers.urls")),
+    path("surveys/", include("loyaldesk.surveys.urls")),
     path("s/", include("loyaldesk.surveys.public_urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

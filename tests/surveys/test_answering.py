@@ -175,3 +175,20 @@ def test_one_click_detractor_opens_the_task_before_the_form_is_sent(client, sent
     q = questions(invitation)
     client.post(f"/s/{token}/", {f"q{q['csat'].pk}": "1"})
     assert RecoveryTask.objects.count() == 1
+
+
+def test_the_case_history_tells_the_survey_story(sent, lead):
+    from loyaldesk.desk.history import history_lines
+    from loyaldesk.surveys.services import Outcome, record_recovery_outcome
+
+    invitation, _ = sent
+    q = questions(invitation)
+    submit_answers(invitation, {f"q{q['csat'].pk}": "1"})
+    record_recovery_outcome(
+        RecoveryTask.objects.get(), Outcome(RecoveryState.RECOVERED), actor=lead
+    )
+    lines = [line.text for line in history_lines(invitation.case.events.all())]
+    assert "Survey “After a resolution” sent" in lines
+    assert "The customer answered the survey: CSAT 1" in lines
+    assert "Follow-up of an unhappy answer opened for Ada" in lines
+    assert "Follow-up: recovered" in lines

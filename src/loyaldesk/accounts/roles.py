@@ -60,6 +60,7 @@ MANAGE_SURVEYS = (
     "surveys.change_choice",
     "surveys.delete_choice",
     "surveys.view_invitation",
+    "surveys.add_invitation",
 )
 MANAGE_DESK = (
     "desk.view_all_queues",

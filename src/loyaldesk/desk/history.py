@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from loyaldesk.accounts.models import User
 from loyaldesk.customers.models import ChannelChoice, Customer
@@ -44,6 +44,21 @@ class HistoryLine:
     text: str
 
 
+# Survey events name these by value; the labels live here because the desk does not depend on
+# the surveys app (it is the other way round).
+SKIP_REASONS = {
+    "no_consent": gettext_lazy("the customer does not consent to surveys"),
+    "quiet_period": gettext_lazy("surveyed recently"),
+    "open_case": gettext_lazy("the customer has an open case"),
+    "no_address": gettext_lazy("no email address"),
+}
+RECOVERY_STATES = {
+    "contacted": gettext_lazy("customer contacted"),
+    "recovered": gettext_lazy("recovered"),
+    "not_recovered": gettext_lazy("not recovered"),
+}
+
+
 def history_lines(events: Iterable[Event]) -> list[HistoryLine]:
     """Events described in the active language; two queries for the names they refer to."""
     events = list(events)
@@ -71,6 +86,8 @@ def _user_ids(event: Event) -> list[int]:
         return [pk for pk in (event.before.get("assignee"), event.after.get("assignee")) if pk]
     if event.kind == "case.mentioned":
         return list(event.after.get("users", []))
+    if event.kind == "survey.recovery_opened":
+        return [pk for pk in (event.after.get("owner"),) if pk]
     return []
 
 
@@ -254,6 +271,60 @@ def _customer_merged_into(before: dict, after: dict, names: Names) -> str:
     return _("Merged into customer record #%(survivor)s") % {"survivor": after.get("survivor")}
 
 
+def _email_sent(before: dict, after: dict, names: Names) -> str:
+    return _("Email “%(subject)s” handed to the mail server") % {
+        "subject": after.get("subject", "")
+    }
+
+
+def _email_failed(before: dict, after: dict, names: Names) -> str:
+    return _("Email “%(subject)s” could not be sent: %(error)s") % {
+        "subject": after.get("subject", ""),
+        "error": after.get("error", ""),
+    }
+
+
+def _email_deferred(before: dict, after: dict, names: Names) -> str:
+    return _("Sending the email “%(subject)s” failed, it will be tried again: %(error)s") % {
+        "subject": after.get("subject", ""),
+        "error": after.get("error", ""),
+    }
+
+
+def _survey_invited(before: dict, after: dict, names: Names) -> str:
+    return _("Survey “%(name)s” sent") % {"name": after.get("name", "")}
+
+
+def _survey_not_sent(before: dict, after: dict, names: Names) -> str:
+    return _("Survey “%(name)s” not sent: %(reason)s") % {
+        "name": after.get("name", ""),
+        "reason": SKIP_REASONS.get(after.get("reason"), after.get("reason", "")),
+    }
+
+
+def _survey_rated(before: dict, after: dict, names: Names) -> str:
+    return _("The customer rated %(kind)s %(score)s from the survey email") % {
+        "kind": str(after.get("kind", "")).upper(),
+        "score": after.get("score"),
+    }
+
+
+def _survey_completed(before: dict, after: dict, names: Names) -> str:
+    scores = ", ".join(f"{kind.upper()} {score}" for kind, score in after.get("scores", {}).items())
+    return _("The customer answered the survey: %(scores)s") % {"scores": scores or "—"}
+
+
+def _recovery_opened(before: dict, after: dict, names: Names) -> str:
+    return _("Follow-up of an unhappy answer opened for %(owner)s") % {
+        "owner": names.user(after.get("owner"))
+    }
+
+
+def _recovery_updated(before: dict, after: dict, names: Names) -> str:
+    state = RECOVERY_STATES.get(after.get("state"), after.get("state", ""))
+    return _("Follow-up: %(state)s") % {"state": state}
+
+
 DESCRIBERS: dict[str, Callable[[dict, dict, Names], str]] = {
     "case.opened": _opened,
     "message.added": _message_added,
@@ -277,4 +348,13 @@ DESCRIBERS: dict[str, Callable[[dict, dict, Names], str]] = {
     "customer.updated": _customer_updated,
     "customer.merged": _customer_merged,
     "customer.merged_into": _customer_merged_into,
+    "email.sent": _email_sent,
+    "email.delivery_failed": _email_failed,
+    "email.delivery_deferred": _email_deferred,
+    "survey.invited": _survey_invited,
+    "survey.not_sent": _survey_not_sent,
+    "survey.rated": _survey_rated,
+    "survey.completed": _survey_completed,
+    "survey.recovery_opened": _recovery_opened,
+    "survey.recovery_updated": _recovery_updated,
 }

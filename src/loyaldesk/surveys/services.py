@@ -64,7 +64,9 @@ class CannotRecordOutcome(ValueError):
 # --- who may be invited ---------------------------------------------------------------------
 
 
-def skip_reason(survey: Survey, customer: Customer, now: datetime) -> SkipReason | None:
+def skip_reason(
+    survey: Survey, customer: Customer, now: datetime, *, needs_email: bool = True
+) -> SkipReason | None:
     """Why this customer must not be surveyed now, or None when they may be."""
     if not customer.consent_surveys:
         return SkipReason.NO_CONSENT
@@ -73,7 +75,7 @@ def skip_reason(survey: Survey, customer: Customer, now: datetime) -> SkipReason
     quiet_since = now - timedelta(days=survey.quiet_days)
     if customer.invitations.filter(skipped="", created_at__gte=quiet_since).exists():
         return SkipReason.QUIET_PERIOD
-    if not first_email_address(customer.pk):
+    if needs_email and not first_email_address(customer.pk):
         return SkipReason.NO_ADDRESS
     return None
 
@@ -133,13 +135,35 @@ def _cuts(case: Case | None) -> dict:
     }
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class LinkedInvitation:
+    """An invitation and its link's token, which exists nowhere else once this is dropped."""
+
+    invitation: Invitation
+    token: str
+
+
 def invite(
     survey: Survey, customer: Customer, *, case: Case | None = None, now: datetime | None = None
 ) -> Invitation:
-    """Invite a customer to a survey, or record why they are not invited; one event either way."""
+    """Invite a customer to a survey by email, or record why they are not invited; one event
+    either way."""
+    return invite_with_link(survey, customer, case=case, now=now, by_email=True).invitation
+
+
+@transaction.atomic
+def invite_with_link(
+    survey: Survey,
+    customer: Customer,
+    *,
+    case: Case | None = None,
+    now: datetime | None = None,
+    by_email: bool = True,
+) -> LinkedInvitation:
+    """Invite a customer and return the link's token, for a channel that delivers the link
+    itself (the portal, a chat, an app) when `by_email` is False."""
     now = now or timezone.now()
-    reason = skip_reason(survey, customer, now)
+    reason = skip_reason(survey, customer, now, needs_email=by_email)
     invitation = Invitation.objects.create(
         survey=survey,
         customer=customer,
@@ -160,16 +184,19 @@ def invite(
             at=now,
             after=after | {"reason": reason},
         )
-        return invitation
+        return LinkedInvitation(invitation, "")
     token, invitation.token_digest = new_token()
     invitation.expires_at = now + timedelta(days=survey.link_valid_days)
-    subject, text, html = _email_content(invitation, token)
-    invitation.delivery = queue_customer_email(
-        customer, subject=subject, text=text, html=html, case=case, at=now
-    )
+    if by_email:
+        subject, text, html = _email_content(invitation, token)
+        invitation.delivery = queue_customer_email(
+            customer, subject=subject, text=text, html=html, case=case, at=now
+        )
     invitation.save(update_fields=["token_digest", "expires_at", "delivery"])
-    record_event("survey.invited", case=case, customer=customer, at=now, after=after)
-    return invitation
+    record_event(
+        "survey.invited", case=case, customer=customer, at=now, after=after | {"email": by_email}
+    )
+    return LinkedInvitation(invitation, token)
 
 
 # --- triggers -------------------------------------------------------------------------------
@@ -447,7 +474,7 @@ def record_recovery_outcome(
     now = now or timezone.now()
     task = RecoveryTask.objects.select_for_update().get(pk=task.pk)
     if outcome.state not in NEXT_STATES.get(RecoveryState(task.state), set()):
-        raise CannotRecordOutcome(outcome.state)
+        raise CannotRecordOutcome(f"a follow-up that is {task.state} cannot become {outcome.state}")
     before = {"state": task.state}
     task.state = outcome.state
     if outcome.note:

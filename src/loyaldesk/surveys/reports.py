@@ -1,0 +1,441 @@
+"""Survey figures over the answers a manager picks: headline figures with their intervals,
+trends, splits by team, agent, queue..., the bridge to the service received, and verbatims.
+
+Each figure is one SQL count of answers per (group, score); the statistics module turns the
+counts into estimates, so the database never ships answers one by one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.utils.translation import gettext_lazy as _
+
+from loyaldesk.accounts.models import User
+from loyaldesk.customers.models import ChannelChoice, CustomerLanguage
+from loyaldesk.desk.categories import category_label
+from loyaldesk.desk.models import Message, MessageKind
+from loyaldesk.surveys import statistics
+from loyaldesk.surveys.models import (
+    Answer,
+    Invitation,
+    QuestionKind,
+    RecoveryState,
+    RecoveryTask,
+)
+from loyaldesk.surveys.scales import SCALES
+
+SCALE_RANGES = {kind: scale.scores for kind, scale in SCALES.items()}
+# The two top boxes of a scale: CSAT 4-5, expectation "better" or "much better".
+TOP_BOX_FROM = {"csat": 4, "expectation": 4, "overall": 3, "ces": 6}
+
+
+@dataclass(frozen=True)
+class AnswerFilter:
+    """Which answers a report covers: a period and any of the cuts every answer carries."""
+
+    since: datetime
+    until: datetime
+    survey: int | None = None
+    team: int | None = None
+    queue: int | None = None
+    agent: int | None = None
+    channel: str = ""
+    category: str = ""
+    language: str = ""
+
+    CUTS = ("survey", "team", "queue", "agent", "channel", "category", "language")
+
+    def cut_lookups(self) -> dict[str, Any]:
+        """The cuts that are set, as field lookups shared by answers and invitations."""
+        lookups = {}
+        for name in self.CUTS:
+            value = getattr(self, name)
+            if value:
+                lookups[f"{name}_id" if isinstance(value, int) else name] = value
+        return lookups
+
+    def answers(self) -> QuerySet[Answer]:
+        return Answer.objects.filter(
+            answered_at__gte=self.since, answered_at__lt=self.until, **self.cut_lookups()
+        )
+
+    def invitations(self) -> QuerySet[Invitation]:
+        return Invitation.objects.filter(
+            created_at__gte=self.since, created_at__lt=self.until, **self.cut_lookups()
+        )
+
+    def previous(self) -> AnswerFilter:
+        """The same cuts over the period of the same length just before."""
+        length = self.until - self.since
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return AnswerFilter(**(values | {"since": self.since - length, "until": self.since}))
+
+    def query(self, **changes: Any) -> dict[str, str]:
+        """URL parameters that reproduce this filter (dates as YYYY-MM-DD), with changes."""
+        params = {
+            "since": self.since.date().isoformat(),
+            "until": (self.until - timedelta(days=1)).date().isoformat(),
+        }
+        for name in self.CUTS:
+            value = getattr(self, name)
+            if value:
+                params[name] = str(value)
+        params.update({key: str(value) for key, value in changes.items() if value is not None})
+        return params
+
+
+def score_counts(answers: QuerySet[Answer], kind: str, by: str | None = None) -> dict:
+    """Each group's count of every score of the kind's scale: {group: array}."""
+    scale = SCALE_RANGES[kind]
+    columns = [by, "score"] if by else ["score"]
+    rows = (
+        answers.filter(kind=kind, score__isnull=False)
+        .order_by()
+        .values_list(*columns)
+        .annotate(n=Count("pk"))
+    )
+    counts: dict = defaultdict(lambda: np.zeros(len(scale), dtype=np.int64))
+    for row in rows:
+        group = row[0] if by else None
+        counts[group][row[-2] - scale.start] += row[-1]
+    return dict(counts)
+
+
+def figure(kind: str, counts: np.ndarray | None) -> statistics.Estimate:
+    """The headline figure of a kind from its counts: NPS in points, else the mean score."""
+    scale = SCALE_RANGES[kind]
+    if counts is None:
+        counts = np.zeros(len(scale), dtype=np.int64)
+    if kind == QuestionKind.NPS:
+        return statistics.nps_from_counts(counts).score
+    return statistics.mean_from_counts(counts, scale)
+
+
+def change(kind: str, now: np.ndarray | None, before: np.ndarray | None):
+    """This period's figure minus the previous one's, with its test; None without both."""
+    if now is None or before is None:
+        return None
+    if kind == QuestionKind.NPS:
+        return statistics.compare_nps_counts(now, before)
+    return statistics.compare_means_counts(now, before, SCALE_RANGES[kind])
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One figure of the dashboard, its change from the previous period, and how its answers
+    split (NPS promoters / passives / detractors, or the top-box share)."""
+
+    kind: str
+    estimate: statistics.Estimate
+    change: statistics.Comparison | None
+    top_box: statistics.Estimate | None = None
+    nps: statistics.NetPromoterScore | None = None
+
+
+@dataclass(frozen=True)
+class Overview:
+    figures: list[Headline]
+    response_rate: statistics.Estimate
+    sent: int
+    answered: int
+    recovery_rate: statistics.Estimate
+    recovery_open: int
+    recovery_overdue: int
+
+
+HEADLINE_KINDS = (QuestionKind.NPS, QuestionKind.CSAT, QuestionKind.CES, QuestionKind.EXPECTATION)
+
+
+def overview(answer_filter: AnswerFilter, now: datetime) -> Overview:
+    """The dashboard's headline figures."""
+    current = {
+        kind: score_counts(answer_filter.answers(), kind).get(None) for kind in HEADLINE_KINDS
+    }
+    earlier_answers = answer_filter.previous().answers()
+    figures = []
+    for kind in HEADLINE_KINDS:
+        counts = current[kind]
+        before = score_counts(earlier_answers, kind).get(None)
+        top = None
+        if kind in TOP_BOX_FROM and counts is not None:
+            top = statistics.top_box_from_counts(counts, SCALE_RANGES[kind], TOP_BOX_FROM[kind])
+        figures.append(
+            Headline(
+                kind=kind,
+                estimate=figure(kind, counts),
+                change=change(kind, counts, before),
+                top_box=top,
+                nps=statistics.nps_from_counts(counts)
+                if kind == QuestionKind.NPS and counts is not None
+                else None,
+            )
+        )
+    sent, answered = response_counts(answer_filter)
+    recovered, closed, open_tasks, overdue = recovery_counts(answer_filter, now)
+    return Overview(
+        figures=figures,
+        response_rate=statistics.response_rate(sent, answered),
+        sent=sent,
+        answered=answered,
+        recovery_rate=statistics.share(recovered, closed),
+        recovery_open=open_tasks,
+        recovery_overdue=overdue,
+    )
+
+
+def response_counts(answer_filter: AnswerFilter) -> tuple[int, int]:
+    """Invitations sent in the period, and how many of them got at least one answer."""
+    sent = answer_filter.invitations().filter(skipped="")
+    totals = sent.aggregate(
+        sent=Count("pk"), answered=Count("pk", filter=Q(opened_at__isnull=False))
+    )
+    return totals["sent"], totals["answered"]
+
+
+def recovery_counts(answer_filter: AnswerFilter, now: datetime) -> tuple[int, int, int, int]:
+    """Recovery tasks of the period: recovered, closed, still open, and open past their due."""
+    cuts = {f"invitation__{key}": value for key, value in answer_filter.cut_lookups().items()}
+    tasks = RecoveryTask.objects.filter(
+        created_at__gte=answer_filter.since, created_at__lt=answer_filter.until, **cuts
+    )
+    unfinished = Q(state__in=(RecoveryState.OPEN, RecoveryState.CONTACTED))
+    totals = tasks.aggregate(
+        recovered=Count("pk", filter=Q(state=RecoveryState.RECOVERED)),
+        closed=Count(
+            "pk", filter=Q(state__in=(RecoveryState.RECOVERED, RecoveryState.NOT_RECOVERED))
+        ),
+        open=Count("pk", filter=unfinished),
+        overdue=Count("pk", filter=unfinished & Q(due_at__lt=now)),
+    )
+    return totals["recovered"], totals["closed"], totals["open"], totals["overdue"]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    start: datetime
+    estimate: statistics.Estimate
+
+
+def trend(answer_filter: AnswerFilter, kind: str) -> list[TrendPoint]:
+    """A kind's figure per week (periods up to 13 weeks) or per month, oldest first."""
+    weekly = answer_filter.until - answer_filter.since <= timedelta(weeks=13)
+    bucket = (TruncWeek if weekly else TruncMonth)("answered_at")
+    answers = answer_filter.answers().annotate(bucket=bucket)
+    counts = score_counts(answers, kind, by="bucket")
+    return [TrendPoint(start, figure(kind, counts[start])) for start in sorted(counts)]
+
+
+BREAKDOWNS = {
+    "team": ("team", "team__name"),
+    "agent": ("agent", None),
+    "queue": ("queue", "queue__name"),
+    "channel": ("channel", None),
+    "category": ("category", None),
+    "language": ("language", None),
+    "survey": ("survey", "survey__name"),
+}
+BREAKDOWN_KINDS = (QuestionKind.NPS, QuestionKind.CSAT, QuestionKind.CES)
+
+
+@dataclass(frozen=True)
+class SplitRow:
+    """One group of a split: its key (for links), its name, and each kind's figure."""
+
+    key: Any
+    name: str
+    figures: dict[str, statistics.Estimate] = field(default_factory=dict)
+
+
+def breakdown(answer_filter: AnswerFilter, by: str) -> list[SplitRow]:
+    """NPS, CSAT and CES of each team, agent, queue, channel, category, language or survey."""
+    column, name_column = BREAKDOWNS[by]
+    answers = answer_filter.answers()
+    per_kind = {kind: score_counts(answers, kind, by=column) for kind in BREAKDOWN_KINDS}
+    keys = {key for counts in per_kind.values() for key in counts}
+    names = _names(answers, column, name_column, keys)
+    rows = [
+        SplitRow(
+            key=key,
+            name=names.get(key, str(key) if key not in (None, "") else "—"),
+            figures={kind: figure(kind, per_kind[kind].get(key)) for kind in BREAKDOWN_KINDS},
+        )
+        for key in keys
+    ]
+    return sorted(rows, key=lambda row: (-_answers_behind(row), row.name))
+
+
+def _answers_behind(row: SplitRow) -> int:
+    return max(estimate.n for estimate in row.figures.values())
+
+
+def _names(answers: QuerySet[Answer], column: str, name_column: str | None, keys) -> dict:
+    if column == "agent":
+        return {user.pk: str(user) for user in User.objects.filter(pk__in=keys)}
+    if column in ("channel", "category", "language"):
+        labels = {"channel": ChannelChoice, "language": CustomerLanguage}
+        if column == "category":
+            return {key: category_label(key) for key in keys if key}
+        return {key: str(labels[column](key).label) for key in keys if key in labels[column]}
+    if name_column is None:
+        return {}
+    pairs = answers.filter(**{f"{column}__in": [k for k in keys if k is not None]})
+    return dict(pairs.order_by().values_list(column, name_column).distinct())
+
+
+# --- the bridge to loyalty: figures by the service the customer actually received ------------
+
+RESOLUTION_BANDS = (
+    (timedelta(hours=4), _("within 4 hours")),
+    (timedelta(days=1), _("4 to 24 hours")),
+    (timedelta(days=3), _("1 to 3 days")),
+    (timedelta(days=7), _("3 to 7 days")),
+    (None, _("more than 7 days")),
+)
+CONTACT_BANDS = (
+    (1, _("1 message")),
+    (2, _("2 messages")),
+    (3, _("3 messages")),
+    (None, _("4 or more")),
+)
+
+
+def _message_count(kind: str):
+    messages = Message.objects.filter(case=OuterRef("case_id"), kind=kind).order_by()
+    return Coalesce(
+        Subquery(messages.values("case").annotate(n=Count("pk")).values("n")[:1]),
+        Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _band(column: str, bands) -> Case:
+    """The index of the first band whose upper limit `column` does not exceed."""
+    whens = [
+        When(**{f"{column}__lte": limit}, then=Value(index))
+        for index, (limit, _label) in enumerate(bands)
+        if limit is not None
+    ]
+    return Case(*whens, default=Value(len(bands) - 1), output_field=IntegerField())
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """NPS and CSAT split one way by the service received."""
+
+    title: str
+    rows: list[SplitRow]
+
+
+def bridge(answer_filter: AnswerFilter) -> list[Bridge]:
+    """NPS and CSAT by resolution time, first-contact resolution, reopening and contacts."""
+    answers = (
+        answer_filter.answers()
+        .filter(case__isnull=False, case__resolved_at__isnull=False)
+        .annotate(
+            resolution_time=ExpressionWrapper(
+                F("case__resolved_at") - F("case__opened_at"), output_field=DurationField()
+            ),
+            replies=_message_count(MessageKind.OUTBOUND),
+            contacts=_message_count(MessageKind.INBOUND),
+        )
+    )
+    answers = answers.annotate(
+        resolution_band=_band("resolution_time", RESOLUTION_BANDS),
+        contact_band=_band("contacts", CONTACT_BANDS),
+        first_contact=Case(
+            When(Q(case__reopen_count=0, replies__lte=1, contacts__lte=1), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        reopened=Case(
+            When(case__reopen_count__gt=0, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+    )
+    splits = (
+        (
+            _("Time to resolution"),
+            "resolution_band",
+            [str(label) for _limit, label in RESOLUTION_BANDS],
+        ),
+        (
+            _("First-contact resolution"),
+            "first_contact",
+            [str(_("No: more than one exchange or reopened")), str(_("Yes"))],
+        ),
+        (_("Reopened"), "reopened", [str(_("Never reopened")), str(_("Reopened"))]),
+        (_("Customer messages"), "contact_band", [str(label) for _limit, label in CONTACT_BANDS]),
+    )
+    return [Bridge(str(title), _split(answers, column, labels)) for title, column, labels in splits]
+
+
+def _split(answers: QuerySet[Answer], column: str, labels: list[str]) -> list[SplitRow]:
+    kinds = (QuestionKind.NPS, QuestionKind.CSAT)
+    per_kind = {kind: score_counts(answers, kind, by=column) for kind in kinds}
+    return [
+        SplitRow(
+            key=index,
+            name=label,
+            figures={kind: figure(kind, per_kind[kind].get(index)) for kind in kinds},
+        )
+        for index, label in enumerate(labels)
+    ]
+
+
+# --- verbatims --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verbatim:
+    answer: Answer
+    kind: str
+    score: int | None
+
+
+def verbatims(answers: Iterable[Answer] | QuerySet[Answer], limit: int = 10) -> list[Verbatim]:
+    """The latest free-text answers, each with the headline score of the same response."""
+    texts = list(
+        answers.filter(kind=QuestionKind.TEXT)
+        .exclude(text="")
+        .select_related("case", "customer", "agent")[:limit]
+    )
+    scores = defaultdict(dict)
+    scored = Answer.objects.filter(
+        invitation__in=[a.invitation_id for a in texts], score__isnull=False
+    ).values_list("invitation_id", "kind", "score")
+    for invitation, kind, score in scored:
+        scores[invitation][kind] = score
+    result = []
+    for answer in texts:
+        kind, score = _headline_score(scores[answer.invitation_id])
+        result.append(Verbatim(answer, kind, score))
+    return result
+
+
+def _headline_score(scores: dict[str, int]) -> tuple[str, int | None]:
+    for kind in (QuestionKind.NPS, QuestionKind.CSAT, QuestionKind.EXPECTATION, QuestionKind.CES):
+        if kind in scores:
+            return kind, scores[kind]
+    return "", None
