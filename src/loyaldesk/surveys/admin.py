@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from loyaldesk.desk.admin import RecordAdmin
+from loyaldesk.desk.categories import category_choices
 from loyaldesk.surveys.models import Answer, Choice, Invitation, Question, RecoveryTask, Survey
 
 
@@ -11,8 +13,41 @@ class QuestionInline(admin.StackedInline):
     fields = (("position", "kind", "is_required"), "prompt_en", "prompt_fr", "prompt_it")
 
 
+class SurveyForm(forms.ModelForm):
+    """Categories picked from the desk's standard ones rather than typed as JSON."""
+
+    categories = forms.MultipleChoiceField(
+        label=_("case categories"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only after cases of these categories; none for every case."),
+    )
+
+    class Meta:
+        model = Survey
+        fields = (
+            "name",
+            "trigger",
+            "is_active",
+            "categories",
+            "delay_hours",
+            "every_days",
+            "sample_size",
+            "active_within_days",
+            "quiet_days",
+            "link_valid_days",
+        )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        current = self.instance.categories if self.instance.pk else []
+        extra = [(c, c) for c in current if c not in dict(category_choices())]
+        self.fields["categories"].choices = category_choices() + extra
+
+
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
+    form = SurveyForm
     list_display = ("name", "trigger", "is_active", "delay_hours", "quiet_days", "last_round_at")
     list_filter = ("trigger", "is_active")
     search_fields = ("name",)
