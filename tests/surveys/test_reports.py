@@ -222,3 +222,25 @@ def test_a_lead_of_another_team_cannot_touch_the_follow_up(
     assert case.customer.full_name not in client.get("/surveys/follow-ups/").content.decode()
     assert client.post(f"/surveys/follow-ups/{task.pk}/", {"state": "recovered"}).status_code == 404
     assert RecoveryTask.objects.get().state == "open"
+
+
+def test_comments_filtered_by_the_score_of_their_response(client, general, queue, manager):
+    unhappy = resolved(queue, hours=2, at=DAY)
+    happy = resolved(queue, hours=2, at=DAY + timedelta(minutes=1))
+    answered(general, unhappy, {"csat": 3, "nps": 2}, at=DAY, text="Mai più")
+    answered(general, happy, {"csat": 5, "nps": 10}, at=DAY + timedelta(minutes=1), text="Top")
+    client_as(client, manager)
+    page = client.get(
+        "/surveys/answers/",
+        {
+            "since": "2026-04-10",
+            "until": "2026-05-05",
+            "kind": "text",
+            "scored": "nps",
+            "high": "6",
+        },
+    )
+    html = page.content.decode()
+    assert "Mai più" in html
+    assert "Top" not in html
+    assert "NPS 2" in html

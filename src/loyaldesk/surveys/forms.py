@@ -12,6 +12,13 @@ from loyaldesk.surveys.models import QuestionKind, RecoveryState, Survey
 from loyaldesk.surveys.reports import BREAKDOWNS, AnswerFilter
 
 ANY = [("", _("Any"))]
+RATING_KINDS = (
+    QuestionKind.NPS,
+    QuestionKind.CSAT,
+    QuestionKind.CES,
+    QuestionKind.EXPECTATION,
+    QuestionKind.OVERALL,
+)
 DEFAULT_DAYS = 90
 MAX_DAYS = 3 * 366
 BREAKDOWN_LABELS = {
@@ -113,6 +120,12 @@ class AnswerListForm(ReportFilterForm):
     )
     low = forms.IntegerField(label=_("Score from"), required=False, min_value=0, max_value=10)
     high = forms.IntegerField(label=_("Score to"), required=False, min_value=0, max_value=10)
+    scored = forms.ChoiceField(
+        label=_("Comments scored on"),
+        required=False,
+        choices=ANY + [(kind.value, kind.label) for kind in RATING_KINDS],
+        widget=PlainSelect,
+    )
 
 
 class RecoveryOutcomeForm(forms.Form):

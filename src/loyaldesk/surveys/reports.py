@@ -404,6 +404,66 @@ def _split(answers: QuerySet[Answer], column: str, labels: list[str]) -> list[Sp
     ]
 
 
+# --- the answers behind a figure ------------------------------------------------------------
+
+
+def listed_answers(
+    answer_filter: AnswerFilter,
+    kind: str = "",
+    low: int | None = None,
+    high: int | None = None,
+    scored: str = "",
+) -> QuerySet[Answer]:
+    """Answers of a kind within a score range, newest first; comments (free text) are filtered
+    by the score their response gave to the `scored` question kind (any rating when empty), so
+    "the comments of NPS detractors" is one filter."""
+    answers = answer_filter.answers()
+    if kind:
+        answers = answers.filter(kind=kind)
+    scores = {}
+    if low is not None:
+        scores["score__gte"] = low
+    if high is not None:
+        scores["score__lte"] = high
+    if scores and kind == QuestionKind.TEXT:
+        rated = Answer.objects.filter(score__isnull=False, **scores)
+        if scored:
+            rated = rated.filter(kind=scored)
+        answers = answers.filter(invitation_id__in=rated.values("invitation_id"))
+    elif scores:
+        answers = answers.filter(**scores)
+    return answers.select_related("customer", "case", "agent", "choice")
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """An answer as the list shows it, with its response's comment and headline score."""
+
+    answer: Answer
+    comment: str
+    headline_kind: str
+    headline_score: int | None
+
+
+def answer_rows(answers: list[Answer]) -> list[AnswerRow]:
+    """Each answer with the comment and the headline score of the same response."""
+    invitations = {answer.invitation_id for answer in answers}
+    comments, scores = {}, defaultdict(dict)
+    for invitation, kind, score, text in Answer.objects.filter(
+        invitation__in=invitations
+    ).values_list("invitation_id", "kind", "score", "text"):
+        if kind == QuestionKind.TEXT:
+            comments[invitation] = text
+        elif score is not None:
+            scores[invitation][kind] = score
+    rows = []
+    for answer in answers:
+        kind, score = _headline_score(scores[answer.invitation_id])
+        comment = "" if answer.kind == QuestionKind.TEXT else comments.get(answer.invitation_id, "")
+        rows.append(AnswerRow(answer, comment, kind, score))
+    return rows
+
+
 # --- verbatims --------------------------------------------------------------------------------
 
 

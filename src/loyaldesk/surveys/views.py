@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from loyaldesk.desk.permissions import ensure
 from loyaldesk.surveys import reports, services
 from loyaldesk.surveys.forms import AnswerListForm, RecoveryOutcomeForm, ReportFilterForm
-from loyaldesk.surveys.models import Answer, QuestionKind, RecoveryState
+from loyaldesk.surveys.models import QuestionKind, RecoveryState
 from loyaldesk.surveys.selectors import (
     UNFINISHED,
     recovery_task_answers,
@@ -74,18 +74,6 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _listed_answers(form: AnswerListForm, answer_filter: reports.AnswerFilter):
-    answers = answer_filter.answers()
-    data = form.cleaned_data if form.is_valid() else {}
-    if data.get("kind"):
-        answers = answers.filter(kind=data["kind"])
-    if data.get("low") is not None:
-        answers = answers.filter(score__gte=data["low"])
-    if data.get("high") is not None:
-        answers = answers.filter(score__lte=data["high"])
-    return answers.select_related("customer", "case", "agent", "question", "choice", "survey")
-
-
 @login_required
 @reports_view
 @require_GET
@@ -93,14 +81,15 @@ def answer_list_view(request: HttpRequest) -> HttpResponse:
     """The answers behind a figure, newest first, with the comment of each response."""
     form = AnswerListForm(request.GET or None)
     answer_filter = form.answer_filter(timezone.localdate())
-    page = Paginator(_listed_answers(form, answer_filter), ANSWERS_PER_PAGE).get_page(
-        request.GET.get("page")
+    data = form.cleaned_data if form.is_valid() else {}
+    answers = reports.listed_answers(
+        answer_filter,
+        data.get("kind") or "",
+        data.get("low"),
+        data.get("high"),
+        data.get("scored") or "",
     )
-    comments = dict(
-        Answer.objects.filter(
-            invitation__in=[answer.invitation_id for answer in page], kind=QuestionKind.TEXT
-        ).values_list("invitation_id", "text")
-    )
+    page = Paginator(answers, ANSWERS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -109,15 +98,7 @@ def answer_list_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": [
-                (
-                    answer,
-                    ""
-                    if answer.kind == QuestionKind.TEXT
-                    else comments.get(answer.invitation_id, ""),
-                )
-                for answer in page
-            ],
+            "rows": reports.answer_rows(list(page)),
             "query": query.urlencode(),
             "dashboard_query": urlencode(answer_filter.query()),
         },
