@@ -102,6 +102,8 @@ def _start_worker_in_background():
 def _demo(options: argparse.Namespace) -> None:
     # The demo runs on plain HTTP on this machine; production keeps HTTPS-only cookies.
     os.environ.setdefault("LOYALDESK_HTTPS", "0")
+    # Survey emails link back to this server.
+    os.environ.setdefault("LOYALDESK_PUBLIC_URL", f"http://{options.host}:{options.port}")
     _setup_django()
     from loyaldesk.demo.services import prepare_demo
 

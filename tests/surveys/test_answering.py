@@ -192,3 +192,16 @@ def test_the_case_history_tells_the_survey_story(sent, lead):
     assert "The customer answered the survey: CSAT 1" in lines
     assert "Follow-up of an unhappy answer opened for Ada" in lines
     assert "Follow-up: recovered" in lines
+
+
+def test_the_case_page_shows_what_the_customer_answered(client, sent, agent):
+    from tests.conftest import PASSWORD
+
+    invitation, _ = sent
+    q = questions(invitation)
+    submit_answers(invitation, {f"q{q['csat'].pk}": "2", f"q{q['text'].pk}": "Troppo lento"})
+    client.login(username=agent.username, password=PASSWORD)
+    html = client.get(f"/cases/{invitation.case.number}/").content.decode()
+    assert "2 · Dissatisfied" in html
+    assert "Troppo lento" in html
+    assert "Follow-up:" in html

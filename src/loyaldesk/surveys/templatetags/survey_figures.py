@@ -8,6 +8,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from loyaldesk.desk.models import Case
+from loyaldesk.surveys.models import Invitation, RecoveryTask
 from loyaldesk.surveys.scales import SCALES
 from loyaldesk.surveys.statistics import Estimate
 
@@ -56,3 +58,14 @@ def score_label(score: int | None, kind: str) -> str:
     scale = SCALES.get(kind)
     label = scale.label(score) if scale else ""
     return f"{score} · {label}" if label and label != str(score) else str(score)
+
+
+@register.inclusion_tag("surveys/_case_survey.html")
+def case_survey(case: Case) -> dict:
+    """What the customer said about this case in its survey, and the follow-up, if any."""
+    invitation = Invitation.objects.filter(case=case, skipped="").select_related("survey").first()
+    if invitation is None:
+        return {"invitation": None}
+    answers = list(invitation.answers.select_related("question", "choice"))
+    task = RecoveryTask.objects.filter(invitation=invitation).select_related("owner").first()
+    return {"invitation": invitation, "answers": answers, "task": task}
