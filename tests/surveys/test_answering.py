@@ -32,11 +32,21 @@ def questions(invitation):
     return {q.kind: q for q in invitation.survey.questions.all()}
 
 
-def test_one_click_records_the_score_and_shows_the_rest(client, sent):
+def test_one_click_shows_the_survey_with_the_score_chosen_and_its_script_records_it(client, sent):
     invitation, token = sent
-    response = client.get(f"/s/{token}/rate/4/")
-    assert response.status_code == 302
-    assert response["Location"] == f"/s/{token}/"
+    page = client.get(f"/s/{token}/rate/4/")
+    assert page.status_code == 200
+    assert page["Content-Language"] == "it"
+    assert page["Cache-Control"].startswith("max-age=0")
+    html = page.content.decode()
+    assert '<html lang="it">' in html
+    assert 'value="4" checked' in html
+    assert "Rispetto a quanto si aspettava" in html
+    assert f'data-record-url="/s/{token}/rate/4/"' in html
+    assert f'action="/s/{token}/"' in html
+    # Opening the link is not voting: mail scanners open every link of an email.
+    assert not Answer.objects.exists()
+    assert client.post(f"/s/{token}/rate/4/").status_code == 204
     answer = Answer.objects.get()
     assert (answer.kind, answer.score) == ("csat", 4)
     assert answer.agent == invitation.agent
@@ -46,20 +56,22 @@ def test_one_click_records_the_score_and_shows_the_rest(client, sent):
         "email",
         "it",
     )
-    page = client.get(f"/s/{token}/")
-    assert page.status_code == 200
-    assert page["Content-Language"] == "it"
-    html = page.content.decode()
-    assert '<html lang="it">' in html
-    assert 'value="4" checked' in html
-    assert "Rispetto a quanto si aspettava" in html
-    assert page["Cache-Control"].startswith("max-age=0")
+    assert 'value="4" checked' in client.get(f"/s/{token}/").content.decode()
+
+
+def test_mail_scanners_opening_every_link_cast_no_vote(client, sent):
+    _, token = sent
+    for score in range(1, 6):
+        assert client.get(f"/s/{token}/rate/{score}/").status_code == 200
+        assert client.head(f"/s/{token}/rate/{score}/").status_code == 200
+    assert not Answer.objects.exists()
+    assert not RecoveryTask.objects.exists()
 
 
 def test_the_whole_form_is_sent_once(client, sent):
     invitation, token = sent
     q = questions(invitation)
-    client.get(f"/s/{token}/rate/2/")
+    client.post(f"/s/{token}/rate/2/")
     response = client.post(
         f"/s/{token}/",
         {
@@ -93,6 +105,7 @@ def test_a_required_question_left_out_or_an_impossible_score_is_refused(client, 
     assert f'id="q{q["ces"].pk}-error"' in html
     assert not Answer.objects.exists()
     assert client.get(f"/s/{token}/rate/11/").status_code == 302
+    assert client.post(f"/s/{token}/rate/11/").status_code == 302
     assert not Answer.objects.exists()
 
 
@@ -170,7 +183,7 @@ def test_other_answers_open_no_task(sent, kind, score):
 
 def test_one_click_detractor_opens_the_task_before_the_form_is_sent(client, sent):
     invitation, token = sent
-    client.get(f"/s/{token}/rate/1/")
+    client.post(f"/s/{token}/rate/1/")
     assert RecoveryTask.objects.get().reason == "dissatisfied"
     q = questions(invitation)
     client.post(f"/s/{token}/", {f"q{q['csat'].pk}": "1"})

@@ -39,15 +39,20 @@ class QuestionField:
 
 
 def question_fields(
-    invitation: Invitation, data: dict[str, str] | None = None, errors: dict[int, str] | None = None
+    invitation: Invitation,
+    data: dict[str, str] | None = None,
+    errors: dict[int, str] | None = None,
+    chosen: dict[int, str] | None = None,
 ) -> list[QuestionField]:
-    """The survey's questions, filled with `data` (a posted form) or with the saved answers."""
+    """The survey's questions, filled with `data` (a posted form) or with the saved answers
+    and the `chosen` ones (question id → value, the score clicked in the email)."""
     language = invitation.language
     if data is None:
         data = {}
         for answer in invitation.answers.all():
             value = answer.score if answer.score is not None else answer.choice_id
             data[f"q{answer.question_id}"] = answer.text if value is None else str(value)
+        data.update({f"q{pk}": value for pk, value in (chosen or {}).items()})
     errors = errors or {}
     fields = []
     for question in invitation.survey.questions.prefetch_related("choices"):

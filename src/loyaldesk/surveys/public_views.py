@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from loyaldesk.surveys import services
 from loyaldesk.surveys.answering import question_fields
@@ -47,21 +48,40 @@ def _closed(request: HttpRequest, invitation: Invitation) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_http_methods(["GET", "HEAD", "POST"])
 def rate_view(request: HttpRequest, token: str, score: int) -> HttpResponse:
-    """The one-click rating from the email: record it, then show the rest of the survey."""
+    """The one-click rating from the email.
+
+    GET shows the survey with the clicked score chosen, and the page's script records it at
+    once with a POST: mail scanners that open every link of an email do not run scripts, so
+    they cast no vote. Without a script, the score is recorded when the page is sent.
+    """
     invitation = _invitation(token)
-    try:
-        services.record_rating(invitation, score)
-    except services.InvitationClosed:
+    if not invitation.is_open(timezone.now()):
         return _closed(request, invitation)
-    except services.InvalidAnswer:
-        pass
-    return redirect("surveys-public:answer", token=token)
+    question = services.headline_question(invitation.survey)
+    if question is None or score not in question.scale.scores:
+        return redirect("surveys-public:answer", token=token)
+    if request.method == "POST":
+        try:
+            services.record_rating(invitation, score)
+        except services.InvitationClosed:
+            return HttpResponse(status=410)
+        return HttpResponse(status=204)
+    with translation.override(invitation.language):
+        fields = question_fields(invitation, chosen={question.pk: str(score)})
+    return _page(
+        request,
+        invitation,
+        "surveys/answer.html",
+        fields=fields,
+        answer_url=reverse("surveys-public:answer", kwargs={"token": token}),
+        record_url=request.path,
+    )
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def answer_view(request: HttpRequest, token: str) -> HttpResponse:
     """The survey: every question, the clicked rating already chosen; sent once."""
     invitation = _invitation(token)
@@ -84,6 +104,7 @@ def answer_view(request: HttpRequest, token: str) -> HttpResponse:
         invitation,
         "surveys/answer.html",
         fields=fields,
+        answer_url=request.path,
         has_errors=bool(errors),
         status=400 if errors else 200,
     )
