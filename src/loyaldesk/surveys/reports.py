@@ -122,6 +122,23 @@ def score_counts(answers: QuerySet[Answer], kind: str, by: str | None = None) ->
     return dict(counts)
 
 
+def counts_by_kind(answers: QuerySet[Answer], kinds: Iterable[str]) -> dict[str, np.ndarray]:
+    """Each kind's count of every score, from one pass over the answers."""
+    counts = {}
+    rows = (
+        answers.filter(kind__in=list(kinds), score__isnull=False)
+        .order_by()
+        .values_list("kind", "score")
+        .annotate(n=Count("pk"))
+    )
+    for kind, score, n in rows:
+        scale = SCALE_RANGES[kind]
+        if kind not in counts:
+            counts[kind] = np.zeros(len(scale), dtype=np.int64)
+        counts[kind][score - scale.start] += n
+    return counts
+
+
 def figure(kind: str, counts: np.ndarray | None) -> statistics.Estimate:
     """The headline figure of a kind from its counts: NPS in points, else the mean score."""
     scale = SCALE_RANGES[kind]
@@ -169,14 +186,11 @@ HEADLINE_KINDS = (QuestionKind.NPS, QuestionKind.CSAT, QuestionKind.CES, Questio
 
 def overview(answer_filter: AnswerFilter, now: datetime) -> Overview:
     """The dashboard's headline figures."""
-    current = {
-        kind: score_counts(answer_filter.answers(), kind).get(None) for kind in HEADLINE_KINDS
-    }
-    earlier_answers = answer_filter.previous().answers()
+    current = counts_by_kind(answer_filter.answers(), HEADLINE_KINDS)
+    earlier = counts_by_kind(answer_filter.previous().answers(), HEADLINE_KINDS)
     figures = []
     for kind in HEADLINE_KINDS:
-        counts = current[kind]
-        before = score_counts(earlier_answers, kind).get(None)
+        counts, before = current.get(kind), earlier.get(kind)
         top = None
         if kind in TOP_BOX_FROM and counts is not None:
             top = statistics.top_box_from_counts(counts, SCALE_RANGES[kind], TOP_BOX_FROM[kind])
