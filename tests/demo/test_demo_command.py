@@ -26,6 +26,10 @@ GENERATED_TABLES = {
     "desk_message": "case_id, kind, channel, text, created_at",
     "desk_event": "case_id, customer_id, actor_id, kind, at, before, after",
     "accounts_user": "username, first_name, last_name",
+    "surveys_invitation": "survey_id, customer_id, case_id, skipped, token_digest, created_at, "
+    "opened_at, completed_at",
+    "surveys_answer": "invitation_id, question_id, score, text, answered_at",
+    "surveys_recoverytask": "invitation_id, owner_id, state, note, created_at, closed_at",
 }
 
 
@@ -105,6 +109,24 @@ def test_the_demo_agent_finds_work_waiting(demo_dir):
     assert today >= 24
     manifest = json.loads((demo_dir / "demo-manifest.json").read_text())
     assert manifest["counts"]["fresh_cases"] == 24
+
+
+def test_the_demo_lead_finds_unhappy_customers_to_call_back(demo_dir):
+    """Recovery tasks of the lead's own team, just opened by unhappy ratings, wait for them."""
+    database = sqlite3.connect(demo_dir / "loyaldesk.sqlite3")
+    lead = database.execute("SELECT id FROM accounts_user WHERE username = 'lead'").fetchone()[0]
+    end = database.execute("SELECT max(opened_at) FROM desk_case").fetchone()[0]
+    waiting = database.execute(
+        "SELECT count(*) FROM surveys_recoverytask t JOIN surveys_invitation i "
+        "ON i.id = t.invitation_id JOIN accounts_team team ON team.id = i.team_id "
+        "WHERE t.owner_id = ? AND team.lead_id = ? AND t.state = 'open' AND t.due_at > ?",
+        [lead, lead, end],
+    ).fetchone()[0]
+    manifest = json.loads((demo_dir / "demo-manifest.json").read_text())
+    # Up to three, as many as the lead's team has unanswered invitations for (few at 300 customers).
+    assert waiting >= manifest["counts"]["fresh_recovery_tasks"] >= 1
+    assert manifest["counts"]["invitations"] > manifest["counts"]["answers"] / 3 > 100
+    assert manifest["realised"]["surveys"]["response_rate"] > 0.2
 
 
 def test_the_company_names_its_queues_teams_and_products_in_its_language(tmp_path):

@@ -218,3 +218,21 @@ def test_the_case_page_shows_what_the_customer_answered(client, sent, agent):
     assert "2 · Dissatisfied" in html
     assert "Troppo lento" in html
     assert "Follow-up:" in html
+
+
+def test_a_detractor_of_a_survey_without_a_case_goes_to_the_default_queues_team(
+    standard_surveys, customer, lead, front_team
+):
+    survey = standard_surveys["Relationship NPS"]
+    invitation = invite(survey, customer)
+    nps = survey.questions.get(kind="nps")
+    submit_answers(invitation, {f"q{nps.pk}": "3"})
+    task = RecoveryTask.objects.get()
+    assert (task.reason, task.team, task.owner, task.case) == ("detractor", front_team, lead, None)
+
+
+def test_the_first_unhappy_answer_in_the_surveys_order_names_the_reason(sent):
+    invitation, _ = sent
+    q = questions(invitation)
+    submit_answers(invitation, {f"q{q['csat'].pk}": "1", f"q{q['expectation'].pk}": "1"})
+    assert RecoveryTask.objects.get().reason == "dissatisfied"

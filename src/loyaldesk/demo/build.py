@@ -33,11 +33,13 @@ from loyaldesk.demo.parameters import DAY, YEAR, GeneratorParameters
 from loyaldesk.demo.people import ascii_slug, email_address, name_pools, phone_number
 from loyaldesk.demo.simulation import CasePlan, CustomerLife, Simulation
 from loyaldesk.demo.stamps import day, stamp
+from loyaldesk.demo.survey_history import SurveyHistoryWriter, install_surveys
 from loyaldesk.demo.texts import TextComposer
 from loyaldesk.demo.world import build_world, serial_number
 from loyaldesk.demo.writer import (
     WRITE_ORDER,
     BackgroundWriter,
+    InvitationAgent,
     check_columns,
     defer_fulltext,
     drop_secondary_indexes,
@@ -49,6 +51,7 @@ from loyaldesk.demo.writer import (
 )
 from loyaldesk.desk.models import Case, Event, Message
 from loyaldesk.desk.services import CASE_SEQUENCE
+from loyaldesk.surveys.models import Answer, Invitation, RecoveryTask
 
 CHUNK = 5_000
 SQLITE_CACHE_KIB = 512 * 1024
@@ -56,6 +59,7 @@ CUSTOMER_TABLES = (
     Organisation, Customer, Membership, Identity, Purchase, PurchaseItem, OwnedProduct,
 )  # fmt: skip
 CASE_TABLES = (Case, Message, Event)
+SURVEY_TABLES = (Invitation, InvitationAgent, Answer, RecoveryTask)
 
 
 class Rows:
@@ -133,6 +137,16 @@ class Generator:
         self.cases = CaseHistoryWriter(
             self.world, self.texts, self.names, self.customer_base, self.next_id, end
         )
+        self.surveys = SurveyHistoryWriter(
+            parameters,
+            self.world,
+            install_surveys(parameters, start, end),
+            self.names,
+            self.customer_base,
+            self.next_id,
+            start=start,
+            end=end,
+        )
 
     def _next(self, model: type) -> int:
         return self.next_id[model]()
@@ -161,14 +175,16 @@ class Generator:
         email = email_address(first, last, life.language, life.index, rng)
         since = stamp(life.since)
         self.names.append((first, last, email, life.language))
+        city = rng.choice(pool.cities)
+        consents = rng.random() < 0.97, rng.random() < 0.85, rng.random() < 0.35
         rows.add(
             Customer,
             (
-                customer_id, first, last, life.language, life.segment, rng.choice(pool.cities),
-                COUNTRY[life.language], rng.random() < 0.97, rng.random() < 0.85,
-                rng.random() < 0.35, since, since, None,
+                customer_id, first, last, life.language, life.segment, city,
+                COUNTRY[life.language], *consents, since, since, None,
             ),
         )  # fmt: skip
+        self.surveys.note_customer(life, consent=consents[1])
         created = json.dumps({"name": f"{first} {last}", "language": life.language})
         rows.add(Event, (self._next(Event), None, customer_id, None, "system",
                          "customer.created", since, "{}", created))  # fmt: skip
@@ -217,10 +233,15 @@ def generate(
         "cases": rows.written[Case],
         "messages": rows.written[Message],
         "events": rows.written[Event],
+        "invitations": rows.written[Invitation],
+        "answers": rows.written[Answer],
+        "recovery_tasks": rows.written[RecoveryTask],
         "agents": sum(len(agents) for agents in generator.world.agents_by_queue.values()),
         **dict(sorted(generator.cases.counts.items())),
     }
-    return GenerationReport(parameters, start, end, counts, truth, _realised(truth, parameters))
+    realised = _realised(truth, parameters)
+    realised["surveys"] = generator.surveys.stats.realised()
+    return GenerationReport(parameters, start, end, counts, truth, realised)
 
 
 def _load(parameters, start: float, end: float, progress: bool, fresh: bool):
@@ -228,12 +249,13 @@ def _load(parameters, start: float, end: float, progress: bool, fresh: bool):
     with connection.constraint_checks_disabled(), transaction.atomic():
         _widen_cache()
         generator = Generator(parameters, start=start, end=end)
-        customer_indexes, case_indexes = [], []
+        customer_indexes, case_indexes, survey_indexes = [], [], []
         if fresh:
             customer_indexes = drop_secondary_indexes(CUSTOMER_TABLES)
             customer_indexes += defer_fulltext(["customers_customer"])
             case_indexes = drop_secondary_indexes(CASE_TABLES)
             case_indexes += defer_fulltext(["desk_case", "desk_message"])
+            survey_indexes = drop_secondary_indexes(SURVEY_TABLES)
         with foreign_keys_added_after_load(WRITE_ORDER), BackgroundWriter() as writer:
             rows = Rows(writer)
             generator.make_organisations(rows)
@@ -244,7 +266,14 @@ def _load(parameters, start: float, end: float, progress: bool, fresh: bool):
             # The customer tables are complete: index them while the cases are being made.
             writer.execute(customer_indexes)
             _write_cases(generator, plans, numbers, rows, progress)
-            writer.execute(case_indexes)
+            if case_indexes:
+                # Making the surveys while SQLite writes the case rows slows both down (they
+                # need Python's lock), but SQLite builds indexes without it: the surveys are
+                # made meanwhile, their events few enough to go into the indexed events table.
+                writer.drain()
+                writer.execute(case_indexes)
+            _write_surveys(generator, plans, rows, progress)
+            writer.execute(survey_indexes)
             writer.drain()
         connection.check_constraints(table_names=[model._meta.db_table for model in WRITE_ORDER])
         reset_sequences()
@@ -282,6 +311,20 @@ def _write_cases(generator: Generator, plans: list[CasePlan], numbers, rows: Row
             bar.update(CHUNK)
     rows.flush()
     bar.update(len(plans) % CHUNK)
+    bar.close()
+
+
+def _write_surveys(generator: Generator, plans: list[CasePlan], rows: Rows, progress: bool):
+    """Write the surveys' invitations, answers and recovery tasks, in the order they were made."""
+    surveys = generator.surveys
+    bar = tqdm(desc="surveys", unit=" invitations", disable=not progress, mininterval=0.5)
+    surveys.use_batch(rows.tables)
+    for position, _ in enumerate(surveys.write(plans)):
+        if position % CHUNK == CHUNK - 1:
+            rows.flush()
+            surveys.use_batch(rows.tables)
+            bar.update(CHUNK)
+    rows.flush()
     bar.close()
 
 

@@ -46,6 +46,7 @@ class CaseState:
     closed_at: float | None = None
     reopen_count: int = 0
     updated: float = 0.0
+    turns: list[float] | None = None
 
 
 class CaseHistoryWriter:
@@ -139,6 +140,9 @@ class CaseHistoryWriter:
     def _move(self, case: CaseState, target: Status, moment: float, at: str, *,
               actor: int | None = None, by_customer: bool = False) -> None:  # fmt: skip
         current, kind = apply_move(case, target, moment)
+        # The moments the case stops or starts needing the desk, which survey rules read.
+        if target is Status.RESOLVED or (current is Status.RESOLVED and target is Status.OPEN):
+            case.turns.append(moment)
         actor_kind = "staff" if actor else "customer" if by_customer else "system"
         before, after = f'{{"status": "{current}"}}', f'{{"status": "{target}"}}'
         self._event(case, actor, actor_kind, kind, at, before, after)
@@ -154,6 +158,7 @@ class CaseHistoryWriter:
         )
         actor_kind = "staff" if logged_by else "customer"
         self._event(case, logged_by, actor_kind, "case.opened", at, "{}", opened)
+        case.turns = [moment]
         if plan.channel == "phone":
             text = texts.call_summary(language, plan.topic, values)
         elif plan.channel == "chat":
@@ -217,5 +222,5 @@ class CaseHistoryWriter:
             stamp(case.closed_at) if case.closed_at else None,
             stamp(case.updated), case.reopen_count, None,
         ))  # fmt: skip
-        plan.case_id = case.case_id
+        plan.case_id, plan.turns = case.case_id, case.turns
         self.counts[f"cases.{status}"] += 1

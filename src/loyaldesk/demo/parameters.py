@@ -41,6 +41,67 @@ class LoyaltyEffects:
 
 
 @dataclass(frozen=True)
+class SurveyEffects:
+    """How customers answer surveys, given the service they received (the planted survey truth).
+
+    A resolved case leaves its customer with a latent satisfaction on the CSAT scale (1-5): the
+    mean `satisfaction`, plus a shift for each experience the case gave (the outcomes of
+    `LoyaltyEffects`, and a reopening), plus noise. Every score of the case's survey is read
+    from it. The relationship NPS reads the shifts of all the customer's cases so far, summed.
+    """
+
+    response_rate: float = 0.34
+    """Share of sent invitations answered, after a case that went well enough."""
+    response_multiplier_bad: float = 0.7
+    """On the response rate after a slow or unresolved case or a repeat contact."""
+    response_multiplier_left: float = 0.4
+    """On the response rate of a customer who has already left."""
+
+    satisfaction: float = 4.2
+    """Mean latent satisfaction after a case with none of the experiences below."""
+    satisfaction_spread: float = 0.8
+    """Standard deviation of the latent satisfaction around its mean."""
+    shift_slow: float = -0.9
+    shift_unresolved: float = -1.8
+    shift_repeat_contact: float = -0.6
+    shift_reopened: float = -0.4
+    shift_recovered: float = 0.5
+    """A problem solved on first contact within `fast_resolution_hours`."""
+    shift_per_contact: float = -0.15
+    """For each further message the customer had to write (chasers, replies, a reopening)."""
+    expectation_per_shift: float = 1.0
+    """Expectation-gap points (1-5, 3 = as expected) per point of satisfaction shift; the noise
+    around the mean satisfaction counts half as much."""
+
+    effort: float = 6.0
+    """Mean CES (1-7, 7 = very easy) when one message from the customer was enough."""
+    effort_per_contact: float = -0.7
+    """CES change for each further message the customer had to write (chasers, replies, a
+    reopening, a repeat case)."""
+
+    nps: float = 8.0
+    """Mean relationship NPS score (0-10) of a customer without any case."""
+    nps_per_shift: float = 1.3
+    """NPS points per point of satisfaction shift summed over the customer's cases."""
+    nps_shift_left: float = -2.0
+    """For a customer who has already left."""
+    nps_spread: float = 1.7
+
+    text_share: float = 0.3
+    """Share of answering customers who write a comment, when their rating is not unhappy."""
+    text_share_unhappy: float = 0.6
+
+    recovered_share: float = 0.65
+    """Share of recovery tasks closed as recovered, for customers who stay."""
+    recovered_share_leaving: float = 0.2
+    """The same for customers who leave within `leaving_days` of the task."""
+    leaving_days: float = 180.0
+
+    relationship_sample_share: float = 0.1
+    """Customers per relationship round, as a share of the base (at least the survey's own)."""
+
+
+@dataclass(frozen=True)
 class ServiceModel:
     """How quickly and how well the service team works, by queue and by load."""
 
@@ -99,6 +160,7 @@ class GeneratorParameters:
     loyalty: LoyaltyEffects = field(default_factory=LoyaltyEffects)
     service: ServiceModel = field(default_factory=ServiceModel)
     population: CustomerModel = field(default_factory=CustomerModel)
+    surveys: SurveyEffects = field(default_factory=SurveyEffects)
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -20,6 +20,7 @@ from loyaldesk.accounts.models import User
 from loyaldesk.accounts.roles import Role
 from loyaldesk.accounts.services import assign_role
 from loyaldesk.demo.build import TRUTH_COLUMNS, generate
+from loyaldesk.demo.followups import add_lead_follow_ups
 from loyaldesk.demo.inbox import fill_inbox
 from loyaldesk.demo.parameters import YEAR, GeneratorParameters
 from loyaldesk.desk.models import Case
@@ -56,6 +57,8 @@ class DemoSummary:
                 f"{self.counts[k]:,} {k}" for k in ("customers", "cases", "messages", "events")
             ),
             f"  and {self.counts.get('fresh_cases', 0)} more cases that came in today, unanswered",
+            "  and recovery tasks from today's unhappy survey answers, waiting for lead: "
+            f"{self.counts.get('fresh_recovery_tasks', 0)}",
             "Demo logins (also in " + str(self.data_dir / CREDENTIALS) + "):",
         ]
         lines += [f"  {username:<8} {password}" for username, password in self.logins.items()]
@@ -108,6 +111,7 @@ def _generate(data_dir: Path, parameters: GeneratorParameters, end, progress) ->
         writer.writerows(report.truth)
     manifest = report.manifest()
     manifest["counts"]["fresh_cases"] = fill_inbox(parameters.seed, now)
+    manifest["counts"]["fresh_recovery_tasks"] = add_lead_follow_ups(parameters.seed, now)
     # The manifest is written last: its presence says the generation finished.
     (data_dir / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return manifest["counts"]

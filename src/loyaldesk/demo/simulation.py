@@ -27,7 +27,7 @@ from loyaldesk.demo.catalogue import (
     TOPIC_QUEUE,
     DemoProduct,
 )
-from loyaldesk.demo.parameters import DAY, HOUR, YEAR, GeneratorParameters
+from loyaldesk.demo.parameters import DAY, HOUR, YEAR, GeneratorParameters, LoyaltyEffects
 
 
 class Step:
@@ -100,6 +100,10 @@ class CasePlan:
     first_response_hours: float = 0.0
     resolution_hours: float = 0.0
     case_id: int | None = None
+    turns: list[float] | None = None
+    """Set when the case is written: the moments it was opened, settled (resolved), reopened,
+    settled again..., up to the end of history; it is active between a turn at an even index
+    and the next one, or until the end when the list has an odd length."""
 
 
 @dataclass
@@ -384,23 +388,40 @@ class Simulation:
 
     def _apply_effects(self, customer: CustomerLife, plan: CasePlan, effects) -> None:
         """The planted truth: how this case's service changes the customer's future."""
-        reopened = any(code == Step.REOPEN for _, code in plan.steps)
-        if plan.first_response_hours > effects.slow_first_response_hours:
-            customer.churn_hazard *= effects.churn_multiplier_slow_response
-            customer.purchase_rate *= effects.purchase_multiplier_slow_response
-            customer.case_outcomes.append("slow")
-        if plan.unresolved:
-            customer.churn_hazard *= effects.churn_multiplier_unresolved
-            customer.purchase_rate *= effects.purchase_multiplier_unresolved
-            customer.case_outcomes.append("unresolved")
-        if plan.repeat_of is not None:
-            customer.churn_hazard *= effects.churn_multiplier_repeat_contact
-            customer.case_outcomes.append("repeat")
-        if (
-            not plan.unresolved
-            and not reopened
-            and plan.resolution_hours <= effects.fast_resolution_hours
-        ):
-            customer.churn_hazard *= effects.churn_multiplier_recovered
-            customer.purchase_rate *= effects.purchase_multiplier_recovered
-            customer.case_outcomes.append("recovered")
+        for outcome in case_outcomes(plan, effects):
+            if outcome == "slow":
+                customer.churn_hazard *= effects.churn_multiplier_slow_response
+                customer.purchase_rate *= effects.purchase_multiplier_slow_response
+            elif outcome == "unresolved":
+                customer.churn_hazard *= effects.churn_multiplier_unresolved
+                customer.purchase_rate *= effects.purchase_multiplier_unresolved
+            elif outcome == "repeat":
+                customer.churn_hazard *= effects.churn_multiplier_repeat_contact
+            else:
+                customer.churn_hazard *= effects.churn_multiplier_recovered
+                customer.purchase_rate *= effects.purchase_multiplier_recovered
+            customer.case_outcomes.append(outcome)
+
+
+def was_reopened(plan: CasePlan) -> bool:
+    """Whether the problem came back within the same case."""
+    return any(code == Step.REOPEN for _, code in plan.steps)
+
+
+def case_outcomes(plan: CasePlan, effects: LoyaltyEffects) -> list[str]:
+    """The service experiences a case gave its customer, in the order their effects apply:
+    slow (first response), unresolved, repeat (contact), recovered (solved fast, first time)."""
+    outcomes = []
+    if plan.first_response_hours > effects.slow_first_response_hours:
+        outcomes.append("slow")
+    if plan.unresolved:
+        outcomes.append("unresolved")
+    if plan.repeat_of is not None:
+        outcomes.append("repeat")
+    if (
+        not plan.unresolved
+        and plan.resolution_hours <= effects.fast_resolution_hours
+        and not was_reopened(plan)
+    ):
+        outcomes.append("recovered")
+    return outcomes

@@ -30,6 +30,7 @@ class World:
     products: tuple[DemoProduct, ...]
     product_ids: list[int]
     queue_ids: dict[str, int]
+    team_ids: dict[str, int]
     agents_by_queue: dict[str, list[int]]
     agent_first_names: dict[int, str]
     leads: dict[str, int]
@@ -55,7 +56,7 @@ def build_world(parameters: GeneratorParameters, pools: dict[str, NamePool]) -> 
     agent_group = Group.objects.get(name=Role.AGENT.value)
     lead_group = Group.objects.get(name=Role.TEAM_LEAD.value)
     unusable = make_password(None)
-    world = World(catalogue, product_ids, {}, {}, {}, {})
+    world = World(catalogue, product_ids, {}, {}, {}, {}, {})
     for key, names in QUEUES.items():
         name, description = names[parameters.language]
         team_name = TEAM_NAME[parameters.language].format(queue=name)
@@ -70,6 +71,7 @@ def build_world(parameters: GeneratorParameters, pools: dict[str, NamePool]) -> 
             },
         )
         world.queue_ids[key] = queue.pk
+        world.team_ids[key] = queue.team_id
         staff = []
         for number in range(max(2, round(total_agents * QUEUE_STAFF_SHARE[key]))):
             language = rng.choice(("fr", "it", "en"))

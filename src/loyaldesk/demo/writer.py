@@ -30,6 +30,9 @@ from loyaldesk.customers.models import (
     PurchaseItem,
 )
 from loyaldesk.desk.models import Case, Event, Message
+from loyaldesk.surveys.models import Answer, Invitation, RecoveryTask
+
+InvitationAgent = Invitation.agents.through
 
 COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     Organisation: ("id", "name", "domain", "segment", "created_at"),
@@ -59,6 +62,21 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     Event: (
         "id", "case_id", "customer_id", "actor_id", "actor_kind", "kind", "at", "before", "after",
     ),
+    Invitation: (
+        "id", "survey_id", "customer_id", "case_id", "agent_id", "team_id", "queue_id", "channel",
+        "category", "language", "token_digest", "skipped", "delivery_id", "created_at",
+        "expires_at", "opened_at", "completed_at",
+    ),
+    InvitationAgent: ("id", "invitation_id", "user_id"),
+    Answer: (
+        "id", "invitation_id", "question_id", "kind", "score", "choice_id", "text", "answered_at",
+        "survey_id", "customer_id", "case_id", "agent_id", "team_id", "queue_id", "channel",
+        "category", "language",
+    ),
+    RecoveryTask: (
+        "id", "invitation_id", "customer_id", "case_id", "reason", "owner_id", "team_id", "state",
+        "note", "created_at", "due_at", "contacted_at", "closed_at",
+    ),
 }  # fmt: skip
 # SQLite allows 32,766 bound values per statement since 3.32; stay well inside it.
 SQLITE_VARIABLES = 30_000
@@ -73,11 +91,12 @@ LOADED_IN_ORDER = {
     "desk_case": "opened_at",
     "desk_message": "case_id",
     "desk_event": "case_id",
+    "surveys_invitation": "created_at",
 }
 # Parents before children, so foreign keys hold at every insert.
 WRITE_ORDER = (
     Organisation, Customer, Membership, Identity, Purchase, PurchaseItem, OwnedProduct,
-    Case, Message, Event,
+    Case, Message, Invitation, InvitationAgent, Answer, RecoveryTask, Event,
 )  # fmt: skip
 
 

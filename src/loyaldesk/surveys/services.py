@@ -14,12 +14,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from loyaldesk.accounts.models import User
+from loyaldesk.accounts.models import Team, User
 from loyaldesk.channels.services import first_email_address, queue_customer_email
 from loyaldesk.customers.models import Customer, Purchase
 from loyaldesk.desk.events import record_event
 from loyaldesk.desk.lifecycle import Status
-from loyaldesk.desk.models import Case, MessageKind
+from loyaldesk.desk.models import Case, MessageKind, Queue
 from loyaldesk.surveys.models import (
     Answer,
     Invitation,
@@ -412,7 +412,8 @@ def submit_answers(
 
 
 def unhappy_reason(answers: list[Answer]) -> RecoveryReason | None:
-    """Why these answers call for a recovery, or None when they do not."""
+    """Why these answers call for a recovery, or None when they do not: the first unhappy
+    answer in the order the survey asks its questions."""
     for answer in answers:
         question = answer.question
         if question.kind in UNHAPPY_REASONS and question.scale.is_unhappy(answer.score):
@@ -420,23 +421,30 @@ def unhappy_reason(answers: list[Answer]) -> RecoveryReason | None:
     return None
 
 
-def _recovery_owner(invitation: Invitation) -> User | None:
-    return invitation.team.lead if invitation.team_id else None
+def recovery_team(invitation: Invitation) -> Team | None:
+    """Who follows up: the team of the case's queue, else (a survey without a case) the team of
+    the default queue, so that no unhappy customer is left without an owner."""
+    if invitation.team_id:
+        return invitation.team
+    queue = Queue.objects.filter(is_default=True).select_related("team__lead").first()
+    return queue.team if queue is not None else None
 
 
 def _open_recovery_if_unhappy(invitation: Invitation, now: datetime) -> RecoveryTask | None:
     if RecoveryTask.objects.filter(invitation=invitation).exists():
         return None
-    reason = unhappy_reason(list(invitation.answers.select_related("question")))
+    answers = invitation.answers.select_related("question").order_by("question__position", "pk")
+    reason = unhappy_reason(list(answers))
     if reason is None:
         return None
+    team = recovery_team(invitation)
     task = RecoveryTask.objects.create(
         invitation=invitation,
         customer=invitation.customer,
         case=invitation.case,
         reason=reason,
-        owner=_recovery_owner(invitation),
-        team_id=invitation.team_id,
+        owner=team.lead if team is not None else None,
+        team=team,
         created_at=now,
         due_at=now + timedelta(hours=settings.RECOVERY_DUE_HOURS),
     )

@@ -12,6 +12,9 @@ Templates use ``str.format`` placeholders, all of them listed in
 from loyaldesk.demo.phrasebook.en import PHRASES as EN
 from loyaldesk.demo.phrasebook.fr import PHRASES as FR
 from loyaldesk.demo.phrasebook.it import PHRASES as IT
+from loyaldesk.demo.phrasebook.surveys_en import VERBATIMS as SURVEYS_EN
+from loyaldesk.demo.phrasebook.surveys_fr import VERBATIMS as SURVEYS_FR
+from loyaldesk.demo.phrasebook.surveys_it import VERBATIMS as SURVEYS_IT
 
 TOPICS = (
     "delivery",
@@ -45,5 +48,15 @@ PLACEHOLDERS = frozenset(
 )
 
 PHRASEBOOKS: dict[str, dict] = {"en": EN, "fr": FR, "it": IT}
+# Survey comments and recovery notes (``surveys_<language>``), with placeholders of their own.
+SURVEY_PHRASEBOOKS: dict[str, dict] = {"en": SURVEYS_EN, "fr": SURVEYS_FR, "it": SURVEYS_IT}
+SURVEY_PLACEHOLDERS = frozenset({"agent_name", "product"})
 
-__all__ = ["MOODS", "PHRASEBOOKS", "PLACEHOLDERS", "TOPICS"]
+__all__ = [
+    "MOODS",
+    "PHRASEBOOKS",
+    "PLACEHOLDERS",
+    "SURVEY_PHRASEBOOKS",
+    "SURVEY_PLACEHOLDERS",
+    "TOPICS",
+]
