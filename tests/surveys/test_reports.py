@@ -244,3 +244,20 @@ def test_comments_filtered_by_the_score_of_their_response(client, general, queue
     assert "Mai più" in html
     assert "Top" not in html
     assert "NPS 2" in html
+
+
+def test_an_answer_without_a_case_judges_the_customers_last_case_of_the_year(
+    standard_surveys, queue
+):
+    relationship = standard_surveys["Relationship NPS"]
+    recent = resolved(queue, hours=1, at=DAY - timedelta(days=20))
+    stale = resolved(queue, hours=1, at=DAY - timedelta(days=400))
+    for customer, score in ((recent.customer, 9), (stale.customer, 2)):
+        invitation = invite(relationship, customer, now=DAY - timedelta(hours=1))
+        nps = relationship.questions.get(kind="nps")
+        submit_answers(invitation, {f"q{nps.pk}": str(score)}, now=DAY)
+    splits = {split.title: split for split in bridge(period())}
+    by_time = {row.name: row.figures["nps"] for row in splits["Time to resolution"].rows}
+    assert by_time["within 4 hours"].n == 1
+    assert by_time["within 4 hours"].value == 100
+    assert sum(row.figures["nps"].n for row in splits["Reopened"].rows) == 1

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from loyaldesk.accounts.models import User
 from loyaldesk.customers.models import ChannelChoice, CustomerLanguage
 from loyaldesk.desk.categories import category_label
+from loyaldesk.desk.models import Case as DeskCase
 from loyaldesk.desk.models import Message, MessageKind
 from loyaldesk.surveys import statistics
 from loyaldesk.surveys.models import (
@@ -270,6 +271,16 @@ BREAKDOWNS = {
     "survey": ("survey", "survey__name"),
 }
 BREAKDOWN_KINDS = (QuestionKind.NPS, QuestionKind.CSAT, QuestionKind.CES)
+# What the answers without a value of the split are: surveys without a case, mostly.
+NO_GROUP = {
+    "team": _("No team (survey without a case)"),
+    "agent": _("No agent (survey without a case, or unassigned)"),
+    "queue": _("No queue (survey without a case)"),
+    "channel": _("No channel (survey without a case)"),
+    "category": _("No category"),
+    "language": _("No language"),
+    "survey": _("No survey"),
+}
 
 
 @dataclass(frozen=True)
@@ -291,7 +302,7 @@ def breakdown(answer_filter: AnswerFilter, by: str) -> list[SplitRow]:
     rows = [
         SplitRow(
             key=key,
-            name=names.get(key, str(key) if key not in (None, "") else "—"),
+            name=names.get(key, str(key) if key not in (None, "") else str(NO_GROUP[by])),
             figures={kind: figure(kind, per_kind[kind].get(key)) for kind in BREAKDOWN_KINDS},
         )
         for key in keys
@@ -334,8 +345,31 @@ CONTACT_BANDS = (
 )
 
 
+# How far back a survey without a case (relationship NPS) looks for the service it judges.
+SERVICE_MEMORY = timedelta(days=365)
+
+
+def _served_case():
+    """The case an answer judges: its own, else the customer's last case resolved in the year
+    before the answer."""
+    latest = (
+        DeskCase.objects.filter(
+            customer=OuterRef("customer_id"),
+            resolved_at__lte=OuterRef("answered_at"),
+            resolved_at__gte=OuterRef("answered_at") - SERVICE_MEMORY,
+        )
+        .order_by("-resolved_at")
+        .values("pk")[:1]
+    )
+    return Coalesce(F("case_id"), Subquery(latest))
+
+
+def _served(field: str):
+    return Subquery(DeskCase.objects.filter(pk=OuterRef("served_case")).values(field)[:1])
+
+
 def _message_count(kind: str):
-    messages = Message.objects.filter(case=OuterRef("case_id"), kind=kind).order_by()
+    messages = Message.objects.filter(case=OuterRef("served_case"), kind=kind).order_by()
     return Coalesce(
         Subquery(messages.values("case").annotate(n=Count("pk")).values("n")[:1]),
         Value(0),
@@ -362,28 +396,35 @@ class Bridge:
 
 
 def bridge(answer_filter: AnswerFilter) -> list[Bridge]:
-    """NPS and CSAT by resolution time, first-contact resolution, reopening and contacts."""
+    """NPS and CSAT by the resolution time, first-contact resolution, reopening and number of
+    customer messages of the case each answer judges (see `_served_case`)."""
     answers = (
         answer_filter.answers()
-        .filter(case__isnull=False, case__resolved_at__isnull=False)
+        .annotate(served_case=_served_case())
         .annotate(
-            resolution_time=ExpressionWrapper(
-                F("case__resolved_at") - F("case__opened_at"), output_field=DurationField()
-            ),
+            served_resolved=_served("resolved_at"),
+            served_opened=_served("opened_at"),
+            reopens=_served("reopen_count"),
             replies=_message_count(MessageKind.OUTBOUND),
             contacts=_message_count(MessageKind.INBOUND),
+        )
+        .filter(served_resolved__isnull=False)
+        .annotate(
+            resolution_time=ExpressionWrapper(
+                F("served_resolved") - F("served_opened"), output_field=DurationField()
+            )
         )
     )
     answers = answers.annotate(
         resolution_band=_band("resolution_time", RESOLUTION_BANDS),
         contact_band=_band("contacts", CONTACT_BANDS),
         first_contact=Case(
-            When(Q(case__reopen_count=0, replies__lte=1, contacts__lte=1), then=Value(1)),
+            When(Q(reopens=0, replies__lte=1, contacts__lte=1), then=Value(1)),
             default=Value(0),
             output_field=IntegerField(),
         ),
         reopened=Case(
-            When(case__reopen_count__gt=0, then=Value(1)),
+            When(reopens__gt=0, then=Value(1)),
             default=Value(0),
             output_field=IntegerField(),
         ),

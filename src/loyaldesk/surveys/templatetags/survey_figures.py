@@ -24,12 +24,21 @@ def _number(value: float, kind: str) -> str:
     return number_format(value, 2)
 
 
+def _counted(n: int, of: str) -> str:
+    if of == "invitations":
+        return ngettext("%(n)d sent", "%(n)d sent", n) % {"n": n}
+    if of == "follow-ups":
+        return ngettext("%(n)d closed follow-up", "%(n)d closed follow-ups", n) % {"n": n}
+    return ngettext("%(n)d answer", "%(n)d answers", n) % {"n": n}
+
+
 @register.simple_tag
-def figure(estimate: Estimate | None, kind: str) -> str:
-    """'+32 (26 to 38) · 412 answers', or 'too few answers' in grey below the minimum."""
+def figure(estimate: Estimate | None, kind: str, of: str = "answers") -> str:
+    """'+32 (26 to 38) · 412 answers', or 'too few answers' in grey below the minimum; `of`
+    names what was counted (answers, invitations, follow-ups)."""
     if estimate is None or estimate.n == 0:
         return format_html('<span class="figure none">{}</span>', _("no answers"))
-    answers = ngettext("%(n)d answer", "%(n)d answers", estimate.n) % {"n": estimate.n}
+    answers = _counted(estimate.n, of)
     if math.isnan(estimate.low):
         interval = ""
     else:
