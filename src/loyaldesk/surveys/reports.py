@@ -7,6 +7,7 @@ counts into estimates, so the database never ships answers one by one.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
@@ -15,27 +16,17 @@ from typing import Any
 
 import numpy as np
 from django.db.models import (
-    Case,
     Count,
-    DurationField,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils.translation import gettext_lazy as _
 
 from loyaldesk.accounts.models import User
 from loyaldesk.customers.models import ChannelChoice, CustomerLanguage
 from loyaldesk.desk.categories import category_label
-from loyaldesk.desk.models import Case as DeskCase
-from loyaldesk.desk.models import Message, MessageKind
+from loyaldesk.desk.models import Case, Message, MessageKind
 from loyaldesk.surveys import statistics
 from loyaldesk.surveys.models import (
     Answer,
@@ -347,44 +338,34 @@ CONTACT_BANDS = (
 
 # How far back a survey without a case (relationship NPS) looks for the service it judges.
 SERVICE_MEMORY = timedelta(days=365)
+BRIDGE_KINDS = (QuestionKind.NPS, QuestionKind.CSAT)
 
 
-def _served_case():
-    """The case an answer judges: its own, else the customer's last case resolved in the year
-    before the answer."""
-    latest = (
-        DeskCase.objects.filter(
-            customer=OuterRef("customer_id"),
-            resolved_at__lte=OuterRef("answered_at"),
-            resolved_at__gte=OuterRef("answered_at") - SERVICE_MEMORY,
+@dataclass(frozen=True)
+class Service:
+    """How one case was served, as the bridge splits it."""
+
+    resolution_time: timedelta
+    reopens: int
+    replies: int
+    customer_messages: int
+
+    def bands(self) -> tuple[int, int, int, int]:
+        """Its band in each split: resolution time, first contact, reopened, messages."""
+        first_contact = self.reopens == 0 and self.replies <= 1 and self.customer_messages <= 1
+        return (
+            _band_of(self.resolution_time, RESOLUTION_BANDS),
+            int(first_contact),
+            int(self.reopens > 0),
+            _band_of(self.customer_messages, CONTACT_BANDS),
         )
-        .order_by("-resolved_at")
-        .values("pk")[:1]
-    )
-    return Coalesce(F("case_id"), Subquery(latest))
 
 
-def _served(field: str):
-    return Subquery(DeskCase.objects.filter(pk=OuterRef("served_case")).values(field)[:1])
-
-
-def _message_count(kind: str):
-    messages = Message.objects.filter(case=OuterRef("served_case"), kind=kind).order_by()
-    return Coalesce(
-        Subquery(messages.values("case").annotate(n=Count("pk")).values("n")[:1]),
-        Value(0),
-        output_field=IntegerField(),
-    )
-
-
-def _band(column: str, bands) -> Case:
-    """The index of the first band whose upper limit `column` does not exceed."""
-    whens = [
-        When(**{f"{column}__lte": limit}, then=Value(index))
-        for index, (limit, _label) in enumerate(bands)
-        if limit is not None
-    ]
-    return Case(*whens, default=Value(len(bands) - 1), output_field=IntegerField())
+def _band_of(value, bands) -> int:
+    for index, (limit, _label) in enumerate(bands):
+        if limit is None or value <= limit:
+            return index
+    return len(bands) - 1
 
 
 @dataclass(frozen=True)
@@ -395,67 +376,95 @@ class Bridge:
     rows: list[SplitRow]
 
 
+def _services(cases: QuerySet) -> dict[int, tuple[int, datetime, Service]]:
+    """Each resolved case's customer, resolution time and service, in two queries."""
+    counts = {
+        case: (replies, inbound)
+        for case, replies, inbound in Message.objects.filter(case__in=cases.values("pk"))
+        .order_by()
+        .values_list("case")
+        .annotate(
+            replies=Count("pk", filter=Q(kind=MessageKind.OUTBOUND)),
+            inbound=Count("pk", filter=Q(kind=MessageKind.INBOUND)),
+        )
+    }
+    services = {}
+    for pk, customer, opened, resolved, reopens in cases.filter(
+        resolved_at__isnull=False
+    ).values_list("pk", "customer_id", "opened_at", "resolved_at", "reopen_count"):
+        replies, inbound = counts.get(pk, (0, 0))
+        services[pk] = (customer, resolved, Service(resolved - opened, reopens, replies, inbound))
+    return services
+
+
+def _judged_services(answers: QuerySet[Answer], since: datetime) -> dict[int, Service]:
+    """The service each answer judges: its case's, else (a survey without a case) the
+    customer's last case resolved in the SERVICE_MEMORY before the answer."""
+    rows = list(answers.values_list("pk", "case_id", "customer_id", "answered_at"))
+    own = _services(Case.objects.filter(pk__in=answers.values("case_id")))
+    caseless = answers.filter(case__isnull=True).values("customer_id")
+    earlier = _services(
+        Case.objects.filter(customer__in=caseless, resolved_at__gte=since - SERVICE_MEMORY)
+    )
+    by_customer: dict[int, list[tuple[datetime, Service]]] = defaultdict(list)
+    for customer, resolved, service in earlier.values():
+        by_customer[customer].append((resolved, service))
+    for cases in by_customer.values():
+        cases.sort(key=lambda case: case[0])
+    judged = {}
+    for pk, case_id, customer, answered_at in rows:
+        if case_id is not None:
+            if case_id in own:
+                judged[pk] = own[case_id][2]
+            continue
+        cases = by_customer.get(customer, [])
+        index = bisect_right([resolved for resolved, _ in cases], answered_at) - 1
+        if index >= 0 and cases[index][0] >= answered_at - SERVICE_MEMORY:
+            judged[pk] = cases[index][1]
+    return judged
+
+
 def bridge(answer_filter: AnswerFilter) -> list[Bridge]:
     """NPS and CSAT by the resolution time, first-contact resolution, reopening and number of
-    customer messages of the case each answer judges (see `_served_case`)."""
-    answers = (
-        answer_filter.answers()
-        .annotate(served_case=_served_case())
-        .annotate(
-            served_resolved=_served("resolved_at"),
-            served_opened=_served("opened_at"),
-            reopens=_served("reopen_count"),
-            replies=_message_count(MessageKind.OUTBOUND),
-            contacts=_message_count(MessageKind.INBOUND),
-        )
-        .filter(served_resolved__isnull=False)
-        .annotate(
-            resolution_time=ExpressionWrapper(
-                F("served_resolved") - F("served_opened"), output_field=DurationField()
-            )
-        )
-    )
-    answers = answers.annotate(
-        resolution_band=_band("resolution_time", RESOLUTION_BANDS),
-        contact_band=_band("contacts", CONTACT_BANDS),
-        first_contact=Case(
-            When(Q(reopens=0, replies__lte=1, contacts__lte=1), then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        reopened=Case(
-            When(reopens__gt=0, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-    )
+    customer messages of the case each answer judges (see `_judged_services`)."""
+    answers = answer_filter.answers().filter(kind__in=BRIDGE_KINDS, score__isnull=False)
+    judged = _judged_services(answers, answer_filter.since)
     splits = (
-        (
-            _("Time to resolution"),
-            "resolution_band",
-            [str(label) for _limit, label in RESOLUTION_BANDS],
-        ),
+        (_("Time to resolution"), [str(label) for _limit, label in RESOLUTION_BANDS]),
         (
             _("First-contact resolution"),
-            "first_contact",
             [str(_("No: more than one exchange or reopened")), str(_("Yes"))],
         ),
-        (_("Reopened"), "reopened", [str(_("Never reopened")), str(_("Reopened"))]),
-        (_("Customer messages"), "contact_band", [str(label) for _limit, label in CONTACT_BANDS]),
+        (_("Reopened"), [str(_("Never reopened")), str(_("Reopened"))]),
+        (_("Customer messages"), [str(label) for _limit, label in CONTACT_BANDS]),
     )
-    return [Bridge(str(title), _split(answers, column, labels)) for title, column, labels in splits]
-
-
-def _split(answers: QuerySet[Answer], column: str, labels: list[str]) -> list[SplitRow]:
-    kinds = (QuestionKind.NPS, QuestionKind.CSAT)
-    per_kind = {kind: score_counts(answers, kind, by=column) for kind in kinds}
+    counts: dict = {}
+    for pk, kind, score in answers.values_list("pk", "kind", "score"):
+        service = judged.get(pk)
+        if service is None:
+            continue
+        scale = SCALE_RANGES[kind]
+        for position, band in enumerate(service.bands()):
+            key = (position, band, kind)
+            if key not in counts:
+                counts[key] = np.zeros(len(scale), dtype=np.int64)
+            counts[key][score - scale.start] += 1
     return [
-        SplitRow(
-            key=index,
-            name=label,
-            figures={kind: figure(kind, per_kind[kind].get(index)) for kind in kinds},
+        Bridge(
+            str(title),
+            [
+                SplitRow(
+                    key=band,
+                    name=label,
+                    figures={
+                        kind: figure(kind, counts.get((position, band, kind)))
+                        for kind in BRIDGE_KINDS
+                    },
+                )
+                for band, label in enumerate(labels)
+            ],
         )
-        for index, label in enumerate(labels)
+        for position, (title, labels) in enumerate(splits)
     ]
 
 
