@@ -158,6 +158,7 @@ def test_dashboard_shows_figures_greyed_below_the_minimum(
     html = page.content.decode()
     assert "too few answers" in html
     assert "Troppo lento" in html
+    assert '<span class="badge">CSAT 2</span>' in html
     assert 'id="trend-data"' in html
     assert "vendor/chart.umd.min.js" in html
     answers = client.get("/surveys/answers/", {"since": "2026-04-10", "kind": "csat"})

@@ -531,31 +531,10 @@ def answer_rows(answers: list[Answer]) -> list[AnswerRow]:
 # --- verbatims --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Verbatim:
-    answer: Answer
-    kind: str
-    score: int | None
-
-
-def verbatims(answers: Iterable[Answer] | QuerySet[Answer], limit: int = 10) -> list[Verbatim]:
+def verbatims(answers: QuerySet[Answer], limit: int = 10) -> list[AnswerRow]:
     """The latest free-text answers, each with the headline score of the same response."""
-    texts = list(
-        answers.filter(kind=QuestionKind.TEXT)
-        .exclude(text="")
-        .select_related("case", "customer", "agent")[:limit]
-    )
-    scores = defaultdict(dict)
-    scored = Answer.objects.filter(
-        invitation__in=[a.invitation_id for a in texts], score__isnull=False
-    ).values_list("invitation_id", "kind", "score")
-    for invitation, kind, score in scored:
-        scores[invitation][kind] = score
-    result = []
-    for answer in texts:
-        kind, score = _headline_score(scores[answer.invitation_id])
-        result.append(Verbatim(answer, kind, score))
-    return result
+    texts = answers.filter(kind=QuestionKind.TEXT).exclude(text="")
+    return answer_rows(list(texts.select_related("case", "customer", "agent")[:limit]))
 
 
 def _headline_score(scores: dict[str, int]) -> tuple[str, int | None]:
