@@ -10,8 +10,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loyaldesk.accounts.models import User
@@ -244,12 +245,40 @@ class TrendPoint:
 
 
 def trend(answer_filter: AnswerFilter, kind: str) -> list[TrendPoint]:
-    """A kind's figure per week (periods up to 13 weeks) or per month, oldest first."""
+    """A kind's figure per week (periods up to 13 weeks) or per month, oldest first.
+
+    One count per week or month over its range of `answered_at`, which the index reads, rather
+    than a date function over every answer (on SQLite a Python call per answer)."""
     weekly = answer_filter.until - answer_filter.since <= timedelta(weeks=13)
-    bucket = (TruncWeek if weekly else TruncMonth)("answered_at")
-    answers = answer_filter.answers().annotate(bucket=bucket)
-    counts = score_counts(answers, kind, by="bucket")
-    return [TrendPoint(start, figure(kind, counts[start])) for start in sorted(counts)]
+    starts = _bucket_starts(answer_filter.since, answer_filter.until, weekly)
+    points = []
+    for start, end in pairwise(starts):
+        bucket = replace(
+            answer_filter,
+            since=max(start, answer_filter.since),
+            until=min(end, answer_filter.until),
+        )
+        counts = score_counts(bucket.answers(), kind).get(None)
+        if counts is not None:
+            points.append(TrendPoint(start, figure(kind, counts)))
+    return points
+
+
+def _bucket_starts(since: datetime, until: datetime, weekly: bool) -> list[datetime]:
+    """The starts of the weeks (Mondays) or months that the period touches, in the current time
+    zone, and the start of the one after."""
+    zone = timezone.get_current_timezone()
+    local = since.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    first = local - timedelta(days=local.weekday()) if weekly else local.replace(day=1)
+    starts = [first]
+    while starts[-1] < until:
+        last = starts[-1].replace(tzinfo=None)
+        if weekly:
+            following = last + timedelta(weeks=1)
+        else:
+            following = (last.replace(day=28) + timedelta(days=4)).replace(day=1)
+        starts.append(timezone.make_aware(following, zone))
+    return starts
 
 
 BREAKDOWNS = {
