@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -20,6 +19,7 @@ from loyaldesk.surveys import reports, services
 from loyaldesk.surveys.forms import DEFAULT_DAYS, MAX_DAYS
 from loyaldesk.surveys.models import Answer, QuestionKind, RecoveryState, Survey
 from loyaldesk.surveys.selectors import visible_recovery_tasks
+from loyaldesk.surveys.statistics import known
 
 router = Router(tags=["surveys"])
 NEWEST = Ordering("answered_at")
@@ -38,13 +38,10 @@ class FigureOut(Schema):
 
 
 def _figure(estimate) -> FigureOut:
-    def finite(number: float) -> float | None:
-        return None if math.isnan(number) else round(number, 4)
-
     return FigureOut(
-        value=finite(estimate.value),
-        low=finite(estimate.low),
-        high=finite(estimate.high),
+        value=known(estimate.value),
+        low=known(estimate.low),
+        high=known(estimate.high),
         n=estimate.n,
         too_few=estimate.too_few,
     )

@@ -67,6 +67,11 @@ class Comparison:
         return self.p_value < 1 - CONFIDENCE
 
 
+def known(value: float, digits: int = 4) -> float | None:
+    """A figure rounded for showing or sending, or None when there were no answers for it."""
+    return None if math.isnan(value) else round(value, digits)
+
+
 def _z() -> float:
     return float(stats.norm.ppf(1 - (1 - CONFIDENCE) / 2))
 

@@ -22,6 +22,7 @@ from loyaldesk.surveys.selectors import (
     recovery_task_answers,
     visible_recovery_tasks,
 )
+from loyaldesk.surveys.statistics import known
 
 ANSWERS_PER_PAGE = 50
 TASKS_PER_PAGE = 50
@@ -36,16 +37,12 @@ def _trend_data(answer_filter: reports.AnswerFilter) -> dict:
         points = reports.trend(answer_filter, kind)
         data[kind] = {
             "labels": [point.start.date().isoformat() for point in points],
-            "values": [_finite(point.estimate.value) for point in points],
-            "low": [_finite(point.estimate.low) for point in points],
-            "high": [_finite(point.estimate.high) for point in points],
+            "values": [known(point.estimate.value, 3) for point in points],
+            "low": [known(point.estimate.low, 3) for point in points],
+            "high": [known(point.estimate.high, 3) for point in points],
             "n": [point.estimate.n for point in points],
         }
     return data
-
-
-def _finite(value: float) -> float | None:
-    return None if value != value else round(value, 3)
 
 
 @login_required
