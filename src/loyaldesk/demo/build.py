@@ -51,6 +51,7 @@ from loyaldesk.demo.writer import (
 )
 from loyaldesk.desk.models import Case, Event, Message
 from loyaldesk.desk.services import CASE_SEQUENCE
+from loyaldesk.surveys import tallies
 from loyaldesk.surveys.models import Answer, Invitation, RecoveryTask
 
 CHUNK = 5_000
@@ -277,6 +278,7 @@ def _load(parameters, start: float, end: float, progress: bool, fresh: bool):
             writer.drain()
         connection.check_constraints(table_names=[model._meta.db_table for model in WRITE_ORDER])
         reset_sequences()
+        tallies.rebuild()
     return generator, rows, truth
 
 

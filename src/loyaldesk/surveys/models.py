@@ -356,3 +356,72 @@ class RecoveryTask(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.state in (RecoveryState.RECOVERED, RecoveryState.NOT_RECOVERED)
+
+
+class Span(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+
+
+class TallyCut(models.TextChoices):
+    """What a kept count is split by: nothing (the total), or one of the answers' cuts."""
+
+    TOTAL = "", _("total")
+    TEAM = "team", _("team")
+    QUEUE = "queue", _("queue")
+    AGENT = "agent", _("agent")
+    CHANNEL = "channel", _("channel")
+    CATEGORY = "category", _("category")
+    LANGUAGE = "language", _("language")
+
+
+class ScoreCount(models.Model):
+    """How many answers to a survey gave a score, on one day or in one month (in the desk's
+    time zone), in all or for one value of one cut: what the reports read instead of millions
+    of answers. Kept in step with the answers by `tallies`, in the same transaction."""
+
+    span = models.CharField(max_length=5, choices=Span.choices)
+    start = models.DateField()
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    cut = models.CharField(max_length=10, choices=TallyCut.choices, blank=True)
+    value = models.CharField(max_length=60, blank=True)
+    kind = models.CharField(max_length=20, choices=QuestionKind.choices)
+    score = models.SmallIntegerField()
+    answers = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cut", "span", "start", "value", "survey", "kind", "score"],
+                name="one_score_count",
+            )
+        ]
+        indexes = [models.Index(fields=["cut", "value", "span", "start"])]
+
+    def __str__(self) -> str:
+        where = f"{self.start} ({self.span}) {self.cut}={self.value}"
+        return f"{where} {self.kind} {self.score}: {self.answers}"
+
+
+class InvitationCount(models.Model):
+    """How many invitations to a survey went out on one day or in one month, and how many of
+    them were answered, in all or for one value of one cut (see ScoreCount)."""
+
+    span = models.CharField(max_length=5, choices=Span.choices)
+    start = models.DateField()
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    cut = models.CharField(max_length=10, choices=TallyCut.choices, blank=True)
+    value = models.CharField(max_length=60, blank=True)
+    sent = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cut", "span", "start", "value", "survey"], name="one_invitation_count"
+            )
+        ]
+        indexes = [models.Index(fields=["cut", "value", "span", "start"])]
+
+    def __str__(self) -> str:
+        return f"{self.start} ({self.span}) {self.cut}={self.value}: {self.answered}/{self.sent}"

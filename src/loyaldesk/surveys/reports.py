@@ -24,17 +24,18 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from loyaldesk.accounts.models import User
+from loyaldesk.accounts.models import Team, User
 from loyaldesk.customers.models import ChannelChoice, CustomerLanguage
 from loyaldesk.desk.categories import category_label
-from loyaldesk.desk.models import Case, Message, MessageKind
-from loyaldesk.surveys import statistics
+from loyaldesk.desk.models import Case, Message, MessageKind, Queue
+from loyaldesk.surveys import statistics, tallies
 from loyaldesk.surveys.models import (
     Answer,
     Invitation,
     QuestionKind,
     RecoveryState,
     RecoveryTask,
+    Survey,
 )
 from loyaldesk.surveys.scales import SCALES
 
@@ -98,33 +99,36 @@ class AnswerFilter:
         return params
 
 
-def score_counts(answers: QuerySet[Answer], kind: str, by: str | None = None) -> dict:
-    """Each group's count of every score of the kind's scale: {group: array}."""
-    scale = SCALE_RANGES[kind]
-    columns = [by, "score"] if by else ["score"]
-    rows = (
-        answers.filter(kind=kind, score__isnull=False)
+def _score_rows(answer_filter: AnswerFilter, kinds: list[str], by: str | None) -> list[tuple]:
+    """(group when split `by`, kind, score, answers): from the kept counts when they can tell,
+    else counted over the answers."""
+    rows = tallies.score_rows(answer_filter, kinds, by)
+    if rows is not None:
+        return rows
+    columns = [by, "kind", "score"] if by else ["kind", "score"]
+    return list(
+        answer_filter.answers()
+        .filter(kind__in=kinds, score__isnull=False)
         .order_by()
         .values_list(*columns)
         .annotate(n=Count("pk"))
     )
+
+
+def score_counts(answer_filter: AnswerFilter, kind: str, by: str | None = None) -> dict:
+    """Each group's count of every score of the kind's scale: {group: array}."""
+    scale = SCALE_RANGES[kind]
     counts: dict = defaultdict(lambda: np.zeros(len(scale), dtype=np.int64))
-    for row in rows:
+    for row in _score_rows(answer_filter, [kind], by):
         group = row[0] if by else None
         counts[group][row[-2] - scale.start] += row[-1]
     return dict(counts)
 
 
-def counts_by_kind(answers: QuerySet[Answer], kinds: Iterable[str]) -> dict[str, np.ndarray]:
-    """Each kind's count of every score, from one pass over the answers."""
+def counts_by_kind(answer_filter: AnswerFilter, kinds: Iterable[str]) -> dict[str, np.ndarray]:
+    """Each kind's count of every score."""
     counts = {}
-    rows = (
-        answers.filter(kind__in=list(kinds), score__isnull=False)
-        .order_by()
-        .values_list("kind", "score")
-        .annotate(n=Count("pk"))
-    )
-    for kind, score, n in rows:
+    for kind, score, n in _score_rows(answer_filter, list(kinds), None):
         scale = SCALE_RANGES[kind]
         if kind not in counts:
             counts[kind] = np.zeros(len(scale), dtype=np.int64)
@@ -179,8 +183,8 @@ HEADLINE_KINDS = (QuestionKind.NPS, QuestionKind.CSAT, QuestionKind.CES, Questio
 
 def overview(answer_filter: AnswerFilter, now: datetime) -> Overview:
     """The dashboard's headline figures."""
-    current = counts_by_kind(answer_filter.answers(), HEADLINE_KINDS)
-    earlier = counts_by_kind(answer_filter.previous().answers(), HEADLINE_KINDS)
+    current = counts_by_kind(answer_filter, HEADLINE_KINDS)
+    earlier = counts_by_kind(answer_filter.previous(), HEADLINE_KINDS)
     figures = []
     for kind in HEADLINE_KINDS:
         counts, before = current.get(kind), earlier.get(kind)
@@ -213,6 +217,9 @@ def overview(answer_filter: AnswerFilter, now: datetime) -> Overview:
 
 def response_counts(answer_filter: AnswerFilter) -> tuple[int, int]:
     """Invitations sent in the period, and how many of them got at least one answer."""
+    kept = tallies.invitation_totals(answer_filter)
+    if kept is not None:
+        return kept
     sent = answer_filter.invitations().filter(skipped="")
     totals = sent.aggregate(
         sent=Count("pk"), answered=Count("pk", filter=Q(opened_at__isnull=False))
@@ -251,6 +258,9 @@ def trend(answer_filter: AnswerFilter, kind: str) -> list[TrendPoint]:
     than a date function over every answer (on SQLite a Python call per answer)."""
     weekly = answer_filter.until - answer_filter.since <= timedelta(weeks=13)
     starts = _bucket_starts(answer_filter.since, answer_filter.until, weekly)
+    kept = tallies.daily_scores(answer_filter, kind, months=not weekly)
+    if kept is not None:
+        return _kept_trend(kind, starts, kept)
     points = []
     for start, end in pairwise(starts):
         bucket = replace(
@@ -258,10 +268,23 @@ def trend(answer_filter: AnswerFilter, kind: str) -> list[TrendPoint]:
             since=max(start, answer_filter.since),
             until=min(end, answer_filter.until),
         )
-        counts = score_counts(bucket.answers(), kind).get(None)
+        counts = score_counts(bucket, kind).get(None)
         if counts is not None:
             points.append(TrendPoint(start, figure(kind, counts)))
     return points
+
+
+def _kept_trend(kind: str, starts: list[datetime], rows: list[tuple]) -> list[TrendPoint]:
+    """The trend from counts per day or month: each count goes to the week or month it starts in."""
+    scale = SCALE_RANGES[kind]
+    dates = [start.date() for start in starts]
+    counts: dict[int, np.ndarray] = {}
+    for day, score, n in rows:
+        bucket = bisect_right(dates, day) - 1
+        if bucket not in counts:
+            counts[bucket] = np.zeros(len(scale), dtype=np.int64)
+        counts[bucket][score - scale.start] += n
+    return [TrendPoint(starts[b], figure(kind, counts[b])) for b in sorted(counts)]
 
 
 def _bucket_starts(since: datetime, until: datetime, weekly: bool) -> list[datetime]:
@@ -281,15 +304,7 @@ def _bucket_starts(since: datetime, until: datetime, weekly: bool) -> list[datet
     return starts
 
 
-BREAKDOWNS = {
-    "team": ("team", "team__name"),
-    "agent": ("agent", None),
-    "queue": ("queue", "queue__name"),
-    "channel": ("channel", None),
-    "category": ("category", None),
-    "language": ("language", None),
-    "survey": ("survey", "survey__name"),
-}
+BREAKDOWNS = ("team", "agent", "queue", "channel", "category", "language", "survey")
 BREAKDOWN_KINDS = (QuestionKind.NPS, QuestionKind.CSAT, QuestionKind.CES)
 # What the answers without a value of the split are: surveys without a case, mostly.
 NO_GROUP = {
@@ -314,11 +329,9 @@ class SplitRow:
 
 def breakdown(answer_filter: AnswerFilter, by: str) -> list[SplitRow]:
     """NPS, CSAT and CES of each team, agent, queue, channel, category, language or survey."""
-    column, name_column = BREAKDOWNS[by]
-    answers = answer_filter.answers()
-    per_kind = {kind: score_counts(answers, kind, by=column) for kind in BREAKDOWN_KINDS}
+    per_kind = {kind: score_counts(answer_filter, kind, by=by) for kind in BREAKDOWN_KINDS}
     keys = {key for counts in per_kind.values() for key in counts}
-    names = _names(answers, column, name_column, keys)
+    names = _names(by, keys)
     rows = [
         SplitRow(
             key=key,
@@ -334,18 +347,16 @@ def _answers_behind(row: SplitRow) -> int:
     return max(estimate.n for estimate in row.figures.values())
 
 
-def _names(answers: QuerySet[Answer], column: str, name_column: str | None, keys) -> dict:
-    if column == "agent":
+def _names(by: str, keys) -> dict:
+    if by == "agent":
         return {user.pk: str(user) for user in User.objects.filter(pk__in=keys)}
-    if column in ("channel", "category", "language"):
-        labels = {"channel": ChannelChoice, "language": CustomerLanguage}
-        if column == "category":
-            return {key: category_label(key) for key in keys if key}
-        return {key: str(labels[column](key).label) for key in keys if key in labels[column]}
-    if name_column is None:
-        return {}
-    pairs = answers.filter(**{f"{column}__in": [k for k in keys if k is not None]})
-    return dict(pairs.order_by().values_list(column, name_column).distinct())
+    if by == "category":
+        return {key: category_label(key) for key in keys if key}
+    if by in ("channel", "language"):
+        labels = {"channel": ChannelChoice, "language": CustomerLanguage}[by]
+        return {key: str(labels(key).label) for key in keys if key in labels}
+    named = {"team": Team, "queue": Queue, "survey": Survey}[by]
+    return dict(named.objects.filter(pk__in=keys).values_list("pk", "name"))
 
 
 # --- the bridge to loyalty: figures by the service the customer actually received ------------

@@ -20,6 +20,7 @@ from loyaldesk.customers.models import Customer, Purchase
 from loyaldesk.desk.events import record_event
 from loyaldesk.desk.lifecycle import Status
 from loyaldesk.desk.models import Case, MessageKind, Queue
+from loyaldesk.surveys import tallies
 from loyaldesk.surveys.models import (
     Answer,
     Invitation,
@@ -185,6 +186,7 @@ def invite_with_link(
             after=after | {"reason": reason},
         )
         return LinkedInvitation(invitation, "")
+    tallies.count_invitation(invitation, sent=1)
     token, invitation.token_digest = new_token()
     invitation.expires_at = now + timedelta(days=survey.link_valid_days)
     if by_email:
@@ -318,12 +320,22 @@ def _save_answer(invitation: Invitation, question: Question, now: datetime, **va
         "category": invitation.category,
         "language": invitation.language,
     }
+    previous = Answer.objects.filter(invitation=invitation, question=question).first()
+    if previous is not None:
+        tallies.count_answer(previous, -1)
     answer, _ = Answer.objects.update_or_create(
         invitation=invitation,
         question=question,
         defaults={"kind": question.kind, "answered_at": now, **cuts, **value},
     )
+    tallies.count_answer(answer)
     return answer
+
+
+def _mark_opened(invitation: Invitation, now: datetime) -> None:
+    if invitation.opened_at is None:
+        invitation.opened_at = now
+        tallies.count_invitation(invitation, answered=1)
 
 
 @transaction.atomic
@@ -336,7 +348,7 @@ def record_rating(invitation: Invitation, score: object, *, now: datetime | None
         raise InvalidAnswer({})
     answer = _save_answer(invitation, question, now, score=_clean_score(question, score))
     if invitation.opened_at is None:
-        invitation.opened_at = now
+        _mark_opened(invitation, now)
         invitation.save(update_fields=["opened_at"])
     record_event(
         "survey.rated",
@@ -390,7 +402,7 @@ def submit_answers(
     answers = [
         _save_answer(invitation, question, now, **value) for question, value in cleaned.items()
     ]
-    invitation.opened_at = invitation.opened_at or now
+    _mark_opened(invitation, now)
     invitation.completed_at = now
     invitation.save(update_fields=["opened_at", "completed_at"])
     record_event(
