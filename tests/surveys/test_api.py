@@ -115,3 +115,22 @@ def test_a_period_that_ends_before_it_starts_is_refused(api_as, manager):
     )
     assert response.status_code == 422
     assert "until" in response.json()["errors"]
+
+
+def test_days_are_the_desks_days(
+    api_as, client, manager, settings, standard_surveys, resolved_case
+):
+    """A survey answered at 00:30 on 4 May in Rome (22:30 on the 3rd in UTC) is one of 4 May's
+    answers for a desk in Rome, on the dashboard and through the API alike."""
+    settings.TIME_ZONE = "Europe/Rome"
+    survey = standard_surveys["After a resolution"]
+    at = timezone.make_aware(timezone.datetime(2026, 5, 4, 0, 30))
+    invitation = invite(survey, resolved_case.customer, case=resolved_case, now=at)
+    csat = survey.questions.get(kind="csat")
+    submit_answers(invitation, {f"q{csat.pk}": "4"}, now=at)
+    for day, answers in (("2026-05-04", 1), ("2026-05-03", 0)):
+        body = api_as(manager).get("/api/surveys/figures", {"since": day, "until": day}).json()
+        assert body["csat"]["n"] == answers, day
+    client.force_login(manager)
+    page = client.get("/surveys/", {"since": "2026-05-04", "until": "2026-05-04"})
+    assert page.context["overview"].figures[1].estimate.n == 1

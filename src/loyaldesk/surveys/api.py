@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -76,8 +76,8 @@ class ReportQuery(Schema):
         if since > until or (until - since).days > MAX_DAYS:
             raise ValidationError({"until": "the period must end after it starts, within 3 years"})
         return reports.AnswerFilter(
-            since=datetime.combine(since, datetime.min.time(), tzinfo=UTC),
-            until=datetime.combine(until + timedelta(days=1), datetime.min.time(), tzinfo=UTC),
+            since=reports.start_of_day(since),
+            until=reports.start_of_day(until + timedelta(days=1)),
             survey=self.survey,
             team=self.team,
             queue=self.queue,

@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +9,7 @@ from loyaldesk.customers.models import ChannelChoice, CustomerLanguage
 from loyaldesk.desk.categories import category_choices
 from loyaldesk.desk.models import Queue
 from loyaldesk.surveys.models import QuestionKind, RecoveryState, Survey
-from loyaldesk.surveys.reports import BREAKDOWNS, AnswerFilter
+from loyaldesk.surveys.reports import BREAKDOWNS, AnswerFilter, start_of_day
 
 ANY = [("", _("Any"))]
 RATING_KINDS = (
@@ -30,10 +30,6 @@ BREAKDOWN_LABELS = {
     "language": _("Language"),
     "survey": _("Survey"),
 }
-
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 class ReportFilterForm(forms.Form):
@@ -98,8 +94,8 @@ class ReportFilterForm(forms.Form):
         until = data.get("until") or today
         since = data.get("since") or until - timedelta(days=DEFAULT_DAYS - 1)
         return AnswerFilter(
-            since=_start_of(since),
-            until=_start_of(until + timedelta(days=1)),
+            since=start_of_day(since),
+            until=start_of_day(until + timedelta(days=1)),
             **{name: data.get(name) or AnswerFilter.__dataclass_fields__[name].default
                for name in AnswerFilter.CUTS},
         )  # fmt: skip

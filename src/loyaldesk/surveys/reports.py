@@ -11,7 +11,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -42,6 +42,11 @@ from loyaldesk.surveys.scales import SCALES
 SCALE_RANGES = {kind: scale.scores for kind, scale in SCALES.items()}
 # The two top boxes of a scale: CSAT 4-5, expectation "better" or "much better".
 TOP_BOX_FROM = {"csat": 4, "expectation": 4, "overall": 3, "ces": 6}
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight at the start of a date, in the desk's time zone (where reports cut days)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 @dataclass(frozen=True)
