@@ -53,6 +53,7 @@ from loyaldesk.desk.models import Case, Event, Message
 from loyaldesk.desk.services import CASE_SEQUENCE
 from loyaldesk.surveys import tallies
 from loyaldesk.surveys.models import Answer, Invitation, RecoveryTask
+from loyaldesk.surveys.service_received import fill_bands
 
 CHUNK = 5_000
 SQLITE_CACHE_KIB = 512 * 1024
@@ -278,6 +279,7 @@ def _load(parameters, start: float, end: float, progress: bool, fresh: bool):
             writer.drain()
         connection.check_constraints(table_names=[model._meta.db_table for model in WRITE_ORDER])
         reset_sequences()
+        fill_bands()
         tallies.rebuild()
     return generator, rows, truth
 

@@ -435,7 +435,7 @@ class SurveyHistoryWriter:
         self._add(Answer, (
             self.ids[Answer](), sent.id, question, kind, score, None, text, stamp(moment),
             sent.survey.id, self.customer_base + sent.customer, case_id, agent, team, queue,
-            channel, category, language,
+            channel, category, language, None, None, None, None,  # bands: fill_bands, after
         ))  # fmt: skip
 
     # -- closing the loop ---------------------------------------------------------------

@@ -71,7 +71,7 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     Answer: (
         "id", "invitation_id", "question_id", "kind", "score", "choice_id", "text", "answered_at",
         "survey_id", "customer_id", "case_id", "agent_id", "team_id", "queue_id", "channel",
-        "category", "language",
+        "category", "language", "resolution_band", "first_contact", "reopened", "contact_band",
     ),
     RecoveryTask: (
         "id", "invitation_id", "customer_id", "case_id", "reason", "owner_id", "team_id", "state",

@@ -282,6 +282,12 @@ class Answer(models.Model):
     channel = models.CharField(_("channel"), max_length=20, blank=True)
     category = models.CharField(_("category"), max_length=60, blank=True)
     language = models.CharField(_("language"), max_length=8)
+    # The service the answer judges as it stood when answered, banded as the bridge splits it
+    # (service_received.py); null when it judges none.
+    resolution_band = models.SmallIntegerField(null=True, blank=True)
+    first_contact = models.SmallIntegerField(null=True, blank=True)
+    reopened = models.SmallIntegerField(null=True, blank=True)
+    contact_band = models.SmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-answered_at", "-id"]
@@ -373,6 +379,10 @@ class TallyCut(models.TextChoices):
     CHANNEL = "channel", _("channel")
     CATEGORY = "category", _("category")
     LANGUAGE = "language", _("language")
+    RESOLUTION_BAND = "resolution_band", _("time to resolution")
+    FIRST_CONTACT = "first_contact", _("first-contact resolution")
+    REOPENED = "reopened", _("reopened")
+    CONTACT_BAND = "contact_band", _("customer messages")
 
 
 class ScoreCount(models.Model):
@@ -383,7 +393,7 @@ class ScoreCount(models.Model):
     span = models.CharField(max_length=5, choices=Span.choices)
     start = models.DateField()
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
-    cut = models.CharField(max_length=10, choices=TallyCut.choices, blank=True)
+    cut = models.CharField(max_length=20, choices=TallyCut.choices, blank=True)
     value = models.CharField(max_length=60, blank=True)
     kind = models.CharField(max_length=20, choices=QuestionKind.choices)
     score = models.SmallIntegerField()
@@ -410,7 +420,7 @@ class InvitationCount(models.Model):
     span = models.CharField(max_length=5, choices=Span.choices)
     start = models.DateField()
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
-    cut = models.CharField(max_length=10, choices=TallyCut.choices, blank=True)
+    cut = models.CharField(max_length=20, choices=TallyCut.choices, blank=True)
     value = models.CharField(max_length=60, blank=True)
     sent = models.IntegerField(default=0)
     answered = models.IntegerField(default=0)

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from loyaldesk.accounts.models import Team, User
 from loyaldesk.customers.models import ChannelChoice, CustomerLanguage
 from loyaldesk.desk.categories import category_label
-from loyaldesk.desk.models import Case, Message, MessageKind, Queue
+from loyaldesk.desk.models import Queue
 from loyaldesk.surveys import statistics, tallies
 from loyaldesk.surveys.models import (
     Answer,
@@ -38,6 +38,7 @@ from loyaldesk.surveys.models import (
     Survey,
 )
 from loyaldesk.surveys.scales import SCALES
+from loyaldesk.surveys.service_received import BAND_FIELDS, CONTACT_BANDS, RESOLUTION_BANDS
 
 SCALE_RANGES = {kind: scale.scores for kind, scale in SCALES.items()}
 # The two top boxes of a scale: CSAT 4-5, expectation "better" or "much better".
@@ -366,51 +367,7 @@ def _names(by: str, keys) -> dict:
 
 # --- the bridge to loyalty: figures by the service the customer actually received ------------
 
-RESOLUTION_BANDS = (
-    (timedelta(hours=4), _("within 4 hours")),
-    (timedelta(days=1), _("4 to 24 hours")),
-    (timedelta(days=3), _("1 to 3 days")),
-    (timedelta(days=7), _("3 to 7 days")),
-    (None, _("more than 7 days")),
-)
-CONTACT_BANDS = (
-    (1, _("1 message")),
-    (2, _("2 messages")),
-    (3, _("3 messages")),
-    (None, _("4 or more")),
-)
-
-
-# How far back a survey without a case (relationship NPS) looks for the service it judges.
-SERVICE_MEMORY = timedelta(days=365)
 BRIDGE_KINDS = (QuestionKind.NPS, QuestionKind.CSAT)
-
-
-@dataclass(frozen=True)
-class Service:
-    """How one case was served, as the bridge splits it."""
-
-    resolution_time: timedelta
-    reopens: int
-    replies: int
-    customer_messages: int
-
-    def bands(self) -> tuple[int, int, int, int]:
-        """Its band in each split: resolution time, first contact, reopened, messages."""
-        first_contact = self.reopens == 0 and self.replies <= 1 and self.customer_messages <= 1
-        return (
-            _band_of(self.resolution_time, RESOLUTION_BANDS),
-            int(first_contact),
-            int(self.reopens > 0),
-            _band_of(self.customer_messages, CONTACT_BANDS),
-        )
-
-
-def _band_of(value, bands) -> int:
-    for index, (limit, _label) in enumerate(bands):
-        if limit is None or value <= limit:
-            return index
-    return len(bands) - 1
 
 
 @dataclass(frozen=True)
@@ -421,59 +378,9 @@ class Bridge:
     rows: list[SplitRow]
 
 
-def _services(cases: QuerySet) -> dict[int, tuple[int, datetime, Service]]:
-    """Each resolved case's customer, resolution time and service, in two queries."""
-    counts = {
-        case: (replies, inbound)
-        for case, replies, inbound in Message.objects.filter(case__in=cases.values("pk"))
-        .order_by()
-        .values_list("case")
-        .annotate(
-            replies=Count("pk", filter=Q(kind=MessageKind.OUTBOUND)),
-            inbound=Count("pk", filter=Q(kind=MessageKind.INBOUND)),
-        )
-    }
-    services = {}
-    for pk, customer, opened, resolved, reopens in cases.filter(
-        resolved_at__isnull=False
-    ).values_list("pk", "customer_id", "opened_at", "resolved_at", "reopen_count"):
-        replies, inbound = counts.get(pk, (0, 0))
-        services[pk] = (customer, resolved, Service(resolved - opened, reopens, replies, inbound))
-    return services
-
-
-def _judged_services(answers: QuerySet[Answer], since: datetime) -> dict[int, Service]:
-    """The service each answer judges: its case's, else (a survey without a case) the
-    customer's last case resolved in the SERVICE_MEMORY before the answer."""
-    rows = list(answers.values_list("pk", "case_id", "customer_id", "answered_at"))
-    own = _services(Case.objects.filter(pk__in=answers.values("case_id")))
-    caseless = answers.filter(case__isnull=True).values("customer_id")
-    earlier = _services(
-        Case.objects.filter(customer__in=caseless, resolved_at__gte=since - SERVICE_MEMORY)
-    )
-    by_customer: dict[int, list[tuple[datetime, Service]]] = defaultdict(list)
-    for customer, resolved, service in earlier.values():
-        by_customer[customer].append((resolved, service))
-    for cases in by_customer.values():
-        cases.sort(key=lambda case: case[0])
-    judged = {}
-    for pk, case_id, customer, answered_at in rows:
-        if case_id is not None:
-            if case_id in own:
-                judged[pk] = own[case_id][2]
-            continue
-        cases = by_customer.get(customer, [])
-        index = bisect_right([resolved for resolved, _ in cases], answered_at) - 1
-        if index >= 0 and cases[index][0] >= answered_at - SERVICE_MEMORY:
-            judged[pk] = cases[index][1]
-    return judged
-
-
 def bridge(answer_filter: AnswerFilter) -> list[Bridge]:
     """NPS and CSAT by the resolution time, first-contact resolution, reopening and number of
-    customer messages of the case each answer judges (see `_judged_services`)."""
-    answers = answer_filter.answers().filter(kind__in=BRIDGE_KINDS, score__isnull=False)
-    judged = _judged_services(answers, answer_filter.since)
+    customer messages of the service each answer judged (see service_received)."""
     splits = (
         (_("Time to resolution"), [str(label) for _limit, label in RESOLUTION_BANDS]),
         (
@@ -483,34 +390,19 @@ def bridge(answer_filter: AnswerFilter) -> list[Bridge]:
         (_("Reopened"), [str(_("Never reopened")), str(_("Reopened"))]),
         (_("Customer messages"), [str(label) for _limit, label in CONTACT_BANDS]),
     )
-    counts: dict = {}
-    for pk, kind, score in answers.values_list("pk", "kind", "score"):
-        service = judged.get(pk)
-        if service is None:
-            continue
-        scale = SCALE_RANGES[kind]
-        for position, band in enumerate(service.bands()):
-            key = (position, band, kind)
-            if key not in counts:
-                counts[key] = np.zeros(len(scale), dtype=np.int64)
-            counts[key][score - scale.start] += 1
-    return [
-        Bridge(
-            str(title),
-            [
-                SplitRow(
-                    key=band,
-                    name=label,
-                    figures={
-                        kind: figure(kind, counts.get((position, band, kind)))
-                        for kind in BRIDGE_KINDS
-                    },
-                )
-                for band, label in enumerate(labels)
-            ],
-        )
-        for position, (title, labels) in enumerate(splits)
-    ]
+    bridges = []
+    for band_field, (title, labels) in zip(BAND_FIELDS, splits, strict=True):
+        counts = {kind: score_counts(answer_filter, kind, by=band_field) for kind in BRIDGE_KINDS}
+        rows = [
+            SplitRow(
+                key=band,
+                name=label,
+                figures={kind: figure(kind, counts[kind].get(band)) for kind in BRIDGE_KINDS},
+            )
+            for band, label in enumerate(labels)
+        ]
+        bridges.append(Bridge(str(title), rows))
+    return bridges
 
 
 # --- the answers behind a figure ------------------------------------------------------------

@@ -33,6 +33,7 @@ from loyaldesk.surveys.models import (
     Survey,
     Trigger,
 )
+from loyaldesk.surveys.service_received import band_values, judged_service
 from loyaldesk.surveys.tokens import digest_of, new_token
 
 CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED)
@@ -319,6 +320,7 @@ def _save_answer(invitation: Invitation, question: Question, now: datetime, **va
         "channel": invitation.channel,
         "category": invitation.category,
         "language": invitation.language,
+        **band_values(judged_service(invitation.case_id, invitation.customer_id, now)),
     }
     previous = Answer.objects.filter(invitation=invitation, question=question).first()
     if previous is not None:

@@ -8,7 +8,6 @@ kept in the transaction that writes what they count; `rebuild` counts everything
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -20,24 +19,27 @@ from django.db.models import Model, Sum
 from django.utils import timezone
 
 from loyaldesk.surveys.models import InvitationCount, ScoreCount, Span
+from loyaldesk.surveys.service_received import BAND_FIELDS
 
 if TYPE_CHECKING:
     from loyaldesk.surveys.reports import AnswerFilter
 
-CUTS = ("team", "queue", "agent", "channel", "category", "language")
+# The cuts a report filters by, and those it only splits by: the service the answer judged.
+FILTER_CUTS = ("team", "queue", "agent", "channel", "category", "language")
+CUTS = FILTER_CUTS + BAND_FIELDS
 FOREIGN_KEYS = ("team", "queue", "agent")
+NUMBERS = (*FOREIGN_KEYS, *BAND_FIELDS, "survey")
 SCORE_KEY = ("span", "start", "survey_id", "cut", "value", "kind", "score")
 INVITATION_KEY = ("span", "start", "survey_id", "cut", "value")
-BATCH = 5000
 
 
 # --- keeping them -----------------------------------------------------------------------------
 
 
-def _cut_values(source: Any) -> list[tuple[str, str]]:
+def _cut_values(source: Any, cuts: tuple[str, ...]) -> list[tuple[str, str]]:
     """The (cut, value) pairs an answer or invitation is counted under: all, then each cut."""
     pairs = [("", "")]
-    for cut in CUTS:
+    for cut in cuts:
         value = getattr(source, f"{cut}_id" if cut in FOREIGN_KEYS else cut)
         pairs.append((cut, "" if value is None else str(value)))
     return pairs
@@ -72,7 +74,7 @@ def count_answer(answer: Any, sign: int = 1) -> None:
     rows = [
         (span, start, answer.survey_id, cut, value, answer.kind, answer.score)
         for span, start in _starts(answer.answered_at)
-        for cut, value in _cut_values(answer)
+        for cut, value in _cut_values(answer, CUTS)
     ]
     _add(ScoreCount, SCORE_KEY, rows, {"answers": sign})
 
@@ -82,64 +84,78 @@ def count_invitation(invitation: Any, *, sent: int = 0, answered: int = 0) -> No
     rows = [
         (span, start, invitation.survey_id, cut, value)
         for span, start in _starts(invitation.created_at)
-        for cut, value in _cut_values(invitation)
+        for cut, value in _cut_values(invitation, FILTER_CUTS)
     ]
     _add(InvitationCount, INVITATION_KEY, rows, {"sent": sent, "answered": answered})
 
 
 @transaction.atomic
 def rebuild(registry: Apps = installed_apps) -> tuple[int, int]:
-    """Count every answer and invitation afresh; the numbers of counts written."""
-    answer_model = registry.get_model("surveys", "Answer")
-    invitation_model = registry.get_model("surveys", "Invitation")
-    score_model = registry.get_model("surveys", "ScoreCount")
-    invitation_count_model = registry.get_model("surveys", "InvitationCount")
-    score_model.objects.all().delete()
-    invitation_count_model.objects.all().delete()
-    columns = ("survey_id", *(f"{c}_id" if c in FOREIGN_KEYS else c for c in CUTS))
+    """Count every answer and invitation afresh, in the database; the numbers of counts.
 
-    answers: Counter = Counter()
-    scored = answer_model.objects.filter(score__isnull=False).order_by()
-    for moment, *cuts, kind, score in scored.values_list(
-        "answered_at", *columns, "kind", "score"
-    ).iterator(chunk_size=BATCH):
-        for key in _keys(moment, cuts):
-            answers[(*key, kind, score)] += 1
-    score_model.objects.bulk_create(
-        (
-            score_model(**dict(zip(SCORE_KEY, key, strict=True)), answers=n)
-            for key, n in answers.items()
-        ),
-        batch_size=BATCH,
+    Each answer is read once, into a temporary table of counts per day (in the desk's time zone)
+    and every combination of cuts; each cut's daily counts are sums over it, and the months sums
+    of the days."""
+    scores = registry.get_model("surveys", "ScoreCount")
+    invitations = registry.get_model("surveys", "InvitationCount")
+    scores.objects.all().delete()
+    invitations.objects.all().delete()
+    answer_table = registry.get_model("surveys", "Answer")._meta.db_table
+    invitation_table = registry.get_model("surveys", "Invitation")._meta.db_table
+    with connection.cursor() as cursor:
+        _count_days(
+            cursor, "answered_at", answer_table, "score IS NOT NULL", CUTS, ["kind", "score"],
+            {"answers": "COUNT(*)"}, scores._meta.db_table,
+        )  # fmt: skip
+        _count_days(
+            cursor, "created_at", invitation_table, "skipped = ''", FILTER_CUTS, [],
+            {"sent": "COUNT(*)",
+             "answered": "SUM(CASE WHEN opened_at IS NULL THEN 0 ELSE 1 END)"},
+            invitations._meta.db_table,
+        )  # fmt: skip
+    return scores.objects.count(), invitations.objects.count()
+
+
+def _count_days(
+    cursor, moment: str, source: str, where: str, cuts: tuple[str, ...], keys: list[str],
+    amounts: dict[str, str], target: str,
+) -> None:  # fmt: skip
+    """Fill a count table from a source table: per day for each cut, then per month."""
+    ops = connection.ops
+    quote = ops.quote_name
+    day, day_params = ops.datetime_cast_date_sql(
+        quote(moment), (), timezone.get_default_timezone_name()
     )
-
-    invitations: dict[tuple, list[int]] = {}
-    sent = invitation_model.objects.filter(skipped="").order_by()
-    for moment, *cuts, opened in sent.values_list("created_at", *columns, "opened_at").iterator(
-        chunk_size=BATCH
-    ):
-        for key in _keys(moment, cuts):
-            counts = invitations.setdefault(key, [0, 0])
-            counts[0] += 1
-            counts[1] += opened is not None
-    invitation_count_model.objects.bulk_create(
-        (
-            invitation_count_model(
-                **dict(zip(INVITATION_KEY, key, strict=True)), sent=n, answered=answered
-            )
-            for key, (n, answered) in invitations.items()
-        ),
-        batch_size=BATCH,
+    columns = ["survey_id", *(f"{c}_id" if c in FOREIGN_KEYS else c for c in cuts), *keys]
+    grouped = ", ".join(str(position) for position in range(1, len(columns) + 2))
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE days_counted AS SELECT {day} AS day, "
+        f"{', '.join(quote(c) for c in columns)}, "
+        f"{', '.join(f'{sql} AS {quote(name)}' for name, sql in amounts.items())} "
+        f"FROM {quote(source)} WHERE {where} GROUP BY {grouped}",
+        day_params,
     )
-    return len(answers), len(invitations)
-
-
-def _keys(moment: datetime, cuts: list) -> list[tuple]:
-    survey, *values = cuts
-    pairs = [("", "")] + [
-        (cut, "" if value is None else str(value)) for cut, value in zip(CUTS, values, strict=True)
-    ]
-    return [(span, start, survey, *pair) for span, start in _starts(moment) for pair in pairs]
+    names = ["span", "start", "survey_id", "cut", "value", *keys, *amounts]
+    insert = f"INSERT INTO {quote(target)} ({', '.join(quote(n) for n in names)}) "
+    sums = ", ".join(f"SUM({quote(name)})" for name in amounts)
+    kept = ", ".join(quote(k) for k in keys)
+    # Grouped by position: the same expression twice would be two expressions with parameters.
+    by_position = ", ".join(str(p) for p in (2, 3, 5, *range(6, 6 + len(keys))))
+    for cut, column in [("", None), *zip(cuts, columns[1 : len(cuts) + 1], strict=True)]:
+        value = f"COALESCE(CAST({quote(column)} AS TEXT), '')" if column else "''"
+        cursor.execute(
+            f"{insert}SELECT %s, day, survey_id, %s, {value}, {kept + ', ' if kept else ''}"
+            f"{sums} FROM days_counted GROUP BY {by_position}",
+            [Span.DAY, cut],
+        )
+    cursor.execute("DROP TABLE days_counted")
+    month, month_params = ops.date_trunc_sql("month", quote("start"), ())
+    month_keys = ", ".join(quote(n) for n in ["survey_id", "cut", "value", *keys])
+    cursor.execute(
+        f"{insert}SELECT %s, {month}, {month_keys}, {sums} FROM {quote(target)} "
+        f"WHERE span = %s GROUP BY {', '.join(str(p) for p in range(2, 6 + len(keys)))}",
+        [Span.MONTH, *month_params, Span.DAY],
+    )
 
 
 # --- reading them -----------------------------------------------------------------------------
@@ -177,7 +193,7 @@ def _next_month(day: date) -> date:
 def _chosen_cut(answer_filter: AnswerFilter, by: str | None) -> tuple[str, str | None] | None:
     """The counts that answer a filter split `by` something: (cut, its value, or None for every
     value); None when no counts can (a filter on two cuts or more)."""
-    filtered = [cut for cut in CUTS if getattr(answer_filter, cut)]
+    filtered = [cut for cut in FILTER_CUTS if getattr(answer_filter, cut)]
     if by in CUTS:
         if not filtered:
             return by, None
@@ -191,7 +207,7 @@ def _chosen_cut(answer_filter: AnswerFilter, by: str | None) -> tuple[str, str |
 
 def _decoded(by: str, value: Any) -> Any:
     """A split's key as the answers table has it: an id or None, else the text."""
-    if by in (*FOREIGN_KEYS, "survey"):
+    if by in NUMBERS:
         return int(value) if value not in ("", None) else None
     return value
 

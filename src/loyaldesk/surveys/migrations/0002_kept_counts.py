@@ -4,13 +4,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def count_existing(apps, schema_editor):
-    """Count the answers and invitations stored before the counts were kept."""
-    from loyaldesk.surveys.tallies import rebuild
-
-    rebuild(apps)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("surveys", "0001_initial"),
@@ -147,5 +140,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(count_existing, migrations.RunPython.noop),
     ]
