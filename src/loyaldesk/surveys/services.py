@@ -309,7 +309,14 @@ def _clean_score(question: Question, value: object) -> int:
     return score
 
 
-def _save_answer(invitation: Invitation, question: Question, now: datetime, **value) -> Answer:
+def _judged_bands(invitation: Invitation, now: datetime) -> dict:
+    """The bands of the service the invitation's answers judge, looked up once per response."""
+    return band_values(judged_service(invitation.case_id, invitation.customer_id, now))
+
+
+def _save_answer(
+    invitation: Invitation, question: Question, now: datetime, bands: dict, **value
+) -> Answer:
     cuts = {
         "survey_id": invitation.survey_id,
         "customer_id": invitation.customer_id,
@@ -320,7 +327,7 @@ def _save_answer(invitation: Invitation, question: Question, now: datetime, **va
         "channel": invitation.channel,
         "category": invitation.category,
         "language": invitation.language,
-        **band_values(judged_service(invitation.case_id, invitation.customer_id, now)),
+        **bands,
     }
     previous = Answer.objects.filter(invitation=invitation, question=question).first()
     if previous is not None:
@@ -348,7 +355,13 @@ def record_rating(invitation: Invitation, score: object, *, now: datetime | None
     question = headline_question(invitation.survey)
     if question is None:
         raise InvalidAnswer({})
-    answer = _save_answer(invitation, question, now, score=_clean_score(question, score))
+    answer = _save_answer(
+        invitation,
+        question,
+        now,
+        _judged_bands(invitation, now),
+        score=_clean_score(question, score),
+    )
     if invitation.opened_at is None:
         _mark_opened(invitation, now)
         invitation.save(update_fields=["opened_at"])
@@ -401,8 +414,10 @@ def submit_answers(
     invitation = _locked_open(invitation, now)
     questions = list(invitation.survey.questions.prefetch_related("choices"))
     cleaned = _cleaned_answers(questions, data)
+    bands = _judged_bands(invitation, now)
     answers = [
-        _save_answer(invitation, question, now, **value) for question, value in cleaned.items()
+        _save_answer(invitation, question, now, bands, **value)
+        for question, value in cleaned.items()
     ]
     _mark_opened(invitation, now)
     invitation.completed_at = now
