@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "loyaldesk.channels",
     "loyaldesk.webhooks",
     "loyaldesk.surveys",
+    "loyaldesk.service_levels",
     "loyaldesk.demo",
 ]
 

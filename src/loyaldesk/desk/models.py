@@ -145,6 +145,10 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     updated_at = models.DateTimeField(_("last activity"), db_index=True)
     reopen_count = models.PositiveIntegerField(_("times reopened"), default=0)
+    # Derived from the event log by service_levels: the earliest due time of a target still
+    # waiting (for sorting), and whether a target the case is measured against was breached.
+    sla_due_at = models.DateTimeField(_("next due"), null=True, blank=True, db_index=True)
+    sla_breached = models.BooleanField(_("service level breached"), default=False)
 
     class Meta:
         ordering = ["-opened_at"]

@@ -40,6 +40,7 @@ from loyaldesk.desk.models import (
 )
 from loyaldesk.desk.permissions import can_work
 from loyaldesk.desk.placeholders import render
+from loyaldesk.service_levels.services import track_case
 
 CASE_SEQUENCE = "case"
 EDITABLE_DETAILS = frozenset({"subject", "priority", "category", "queue"})
@@ -192,6 +193,7 @@ def open_case(
         raw_source=raw_source,
     )
     case.save()
+    track_case(case, at=at, actor=logged_by, reapply=True)
     return case
 
 
@@ -228,6 +230,7 @@ def add_customer_message(
     if target is not None:
         _move(case, target, actor=None, by_customer=True, at=at)
     case.save()
+    track_case(case, at=at)
     return message
 
 
@@ -265,6 +268,7 @@ def reply_to_customer(
     if then is not None and Status(case.status) is not then:
         _move(case, then, actor=agent, at=at)
     case.save()
+    track_case(case, at=at)
     return message
 
 
@@ -304,6 +308,7 @@ def change_status(
     case = _locked(case)
     _move(case, Status(target), actor=actor, at=at)
     case.save()
+    track_case(case, at=at)
     return case
 
 
@@ -330,6 +335,7 @@ def assign_case(
         after={"assignee": case.assignee_id},
     )
     case.save()
+    track_case(case, at=at)
     return case
 
 
@@ -359,6 +365,7 @@ def change_case_details(
     case.updated_at = max(case.updated_at, at)
     record_event("case.updated", case=case, actor=actor, at=at, before=before, after=after)
     case.save()
+    track_case(case, at=at, actor=actor, reapply=True)
     return case
 
 
@@ -373,6 +380,7 @@ def close_resolved_cases(*, older_than: timedelta, now: datetime | None = None) 
             if case.status == Status.RESOLVED:
                 _move(case, Status.CLOSED, actor=None, at=now)
                 case.save()
+                track_case(case, at=now)
                 closed += 1
     return closed
 
@@ -430,6 +438,7 @@ def merge_cases(
     duplicate.merged_into = target
     _close(duplicate, actor=actor, at=at)
     duplicate.save()
+    track_case(duplicate, at=at)
     record_event(
         "case.merged_into",
         case=duplicate,
@@ -535,6 +544,7 @@ def split_message(
         at=at,
         after={"message": message.pk, "new_case": new_case.number},
     )
+    track_case(new_case, at=at, actor=actor, reapply=True)
     return new_case
 
 

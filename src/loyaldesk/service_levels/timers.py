@@ -125,6 +125,7 @@ class Measures:
     at: np.ndarray
     wall_seconds: np.ndarray
     business_seconds: np.ndarray
+    target_seconds: np.ndarray  # the target in effect then, NO_TARGET if none
 
     def __len__(self) -> int:
         return len(self.case)
@@ -281,6 +282,7 @@ def _measure_rows(
     start_event: np.ndarray,
     when: np.ndarray,
     business: np.ndarray,
+    seconds: np.ndarray,
     cycle: np.ndarray | None = None,
 ) -> tuple[np.ndarray, ...]:
     count = len(at_event)
@@ -292,6 +294,7 @@ def _measure_rows(
         when,
         when - events.at[start_event],
         business,
+        seconds[at_event],
     )
 
 
@@ -335,6 +338,7 @@ def _single_wait_state(
             starts[done],
             fulfilled_at[done],
             elapsed[done],
+            seconds,
         ),
         _measure_rows(
             events,
@@ -344,6 +348,7 @@ def _single_wait_state(
             events.start_of[breach_events],
             breach_at,
             breach_business,
+            seconds,
         ),
     ]
     states = TargetStates(due, fulfilled_at, breached, elapsed, target_now, paused, running)
@@ -429,6 +434,7 @@ def _next_response(events: _Log) -> tuple[TargetStates, list]:
             answered_wait,
             events.at[answers],
             answered_business,
+            seconds,
             cycle[answered_wait],
         ),
         _measure_rows(
@@ -439,6 +445,7 @@ def _next_response(events: _Log) -> tuple[TargetStates, list]:
             wait_start[breach_events],
             breach_at,
             breach_business,
+            seconds,
             cycle[wait_start[breach_events]],
         ),
     ]

@@ -1,0 +1,329 @@
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from loyaldesk.customers.models import ChannelChoice, Organisation, Segment
+from loyaldesk.desk.models import Case, Priority, Queue
+from loyaldesk.service_levels.business_time import Calendar, CalendarError
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class ServiceCalendar(models.Model):
+    """When the service is open: time zone, weekly opening hours, public holidays, closures."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
+    holiday_country = models.CharField(
+        _("public holidays of"),
+        max_length=2,
+        blank=True,
+        help_text=_("ISO 3166 country code, e.g. FR, IT, GB; empty for none."),
+    )
+    holiday_subdivision = models.CharField(
+        _("region"), max_length=10, blank=True, help_text=_("E.g. ENG for England.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("service calendar")
+        verbose_name_plural = _("service calendars")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        try:
+            Calendar(self.time_zone, ((),) * 7, self.holiday_country, self.holiday_subdivision)
+        except CalendarError as error:
+            raise ValidationError(str(error)) from error
+
+    def definition(self) -> dict:
+        """The calendar as plain data, kept in policy versions so later edits change nothing."""
+        week: list[list[list[int]]] = [[] for _ in range(7)]
+        for opening in self.openings.all():
+            week[opening.weekday].append([opening.start_minute, opening.end_minute])
+        return {
+            "time_zone": self.time_zone,
+            "week": week,
+            "holiday_country": self.holiday_country,
+            "holiday_subdivision": self.holiday_subdivision,
+            "closures": sorted(day.isoformat() for day in self.closed_days()),
+        }
+
+    def closed_days(self) -> set:
+        days = set()
+        for closure in self.closures.all():
+            days.update(closure.days())
+        return days
+
+
+def minutes(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+class OpeningRange(models.Model):
+    """One range of opening hours on a weekday; a day may have several (a lunch break)."""
+
+    calendar = models.ForeignKey(ServiceCalendar, on_delete=models.CASCADE, related_name="openings")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"), help_text=_("00:00 means midnight at the day's end."))
+
+    class Meta:
+        ordering = ["calendar", "weekday", "opens"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+    @property
+    def start_minute(self) -> int:
+        return minutes(self.opens)
+
+    @property
+    def end_minute(self) -> int:
+        return minutes(self.closes) or 24 * 60
+
+    def clean(self) -> None:
+        if self.end_minute <= self.start_minute:
+            raise ValidationError(_("Opening hours must close after they open."))
+
+
+class Closure(models.Model):
+    """Days the service is closed besides public holidays (a bridge day, an inventory)."""
+
+    calendar = models.ForeignKey(ServiceCalendar, on_delete=models.CASCADE, related_name="closures")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to (inclusive)"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["calendar", "starts_on"]
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="closure_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on}/{self.ends_on} {self.reason}".strip()
+
+    def days(self) -> list:
+        count = (self.ends_on - self.starts_on).days + 1
+        return [self.starts_on + timedelta(days=offset) for offset in range(count)]
+
+
+def target_field(label: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(
+        label,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(366 * 24 * 60)],
+        help_text=_("In business minutes of the calendar; empty for no target."),
+    )
+
+
+class Targets(models.Model):
+    """First response, every next response and resolution, in business minutes."""
+
+    first_response_minutes = target_field(_("first response within"))
+    next_response_minutes = target_field(_("next response within"))
+    resolution_minutes = target_field(_("resolution within"))
+
+    class Meta:
+        abstract = True
+
+    def target_minutes(self) -> dict[str, int | None]:
+        return {
+            "first_response": self.first_response_minutes,
+            "next_response": self.next_response_minutes,
+            "resolution": self.resolution_minutes,
+        }
+
+
+class Policy(Targets):
+    """Service-level targets for the cases that match its conditions; the first match wins."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    position = models.PositiveIntegerField(_("order"), default=100, db_index=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    calendar = models.ForeignKey(
+        ServiceCalendar,
+        verbose_name=_("calendar"),
+        on_delete=models.PROTECT,
+        related_name="policies",
+    )
+    segments = models.JSONField(
+        _("customer segments"), default=list, blank=True, help_text=_("Empty: any segment.")
+    )
+    organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("organisations"), blank=True, related_name="+"
+    )
+    priorities = models.JSONField(_("priorities"), default=list, blank=True)
+    channels = models.JSONField(_("channels"), default=list, blank=True)
+    categories = models.JSONField(_("categories"), default=list, blank=True)
+    queues = models.ManyToManyField(Queue, verbose_name=_("queues"), blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        checks = [
+            ("segments", Segment.values),
+            ("priorities", Priority.values),
+            ("channels", ChannelChoice.values),
+        ]
+        for field, allowed in checks:
+            values = getattr(self, field)
+            if not isinstance(values, list) or set(values) - set(allowed):
+                raise ValidationError({field: _("Choose among: %s") % ", ".join(allowed)})
+
+
+class PolicyVersion(models.Model):
+    """A policy as it stood when cases were measured against it; never changed afterwards."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    definition = models.JSONField(_("definition"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["policy", "-number"]
+        verbose_name = _("SLA policy version")
+        verbose_name_plural = _("SLA policy versions")
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "number"], name="one_policy_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy} v{self.number}"
+
+
+class Expectation(Targets):
+    """A customer's or organisation's own idea of on time, which overrides matching policies."""
+
+    customer = models.OneToOneField(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="service_expectation",
+    )
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="service_expectation",
+    )
+    note = models.CharField(_("why"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("service expectation")
+        verbose_name_plural = _("service expectations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(customer__isnull=True) ^ Q(organisation__isnull=True),
+                name="expectation_of_one_customer_or_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.customer or self.organisation)
+
+
+class TargetKind(models.TextChoices):
+    FIRST_RESPONSE = "first_response", _("First response")
+    NEXT_RESPONSE = "next_response", _("Next response")
+    RESOLUTION = "resolution", _("Resolution")
+
+
+class CaseTimer(models.Model):
+    """Where one target of one case stands, as last derived from its events."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timers")
+    target = models.CharField(_("target"), max_length=20, choices=TargetKind.choices)
+    policy_version = models.ForeignKey(
+        PolicyVersion, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    target_seconds = models.PositiveBigIntegerField(_("target (business seconds)"), null=True)
+    due_at = models.DateTimeField(_("due"), null=True)
+    fulfilled_at = models.DateTimeField(_("fulfilled"), null=True)
+    breached_at = models.DateTimeField(_("breached"), null=True)
+    elapsed_seconds = models.PositiveBigIntegerField(_("business seconds elapsed"), default=0)
+    paused_seconds = models.PositiveBigIntegerField(_("seconds paused"), default=0)
+    running = models.BooleanField(_("running"), default=False)
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        verbose_name = _("case timer")
+        verbose_name_plural = _("case timers")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "target"], name="one_timer_per_case_target")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.target}"
+
+
+class Outcome(models.TextChoices):
+    FULFILLED = "fulfilled", _("Fulfilled")
+    BREACHED = "breached", _("Breached")
+
+
+class ServiceMeasure(models.Model):
+    """One fulfilment or breach of a target, with wall-clock and business durations."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="service_measures")
+    target = models.CharField(_("target"), max_length=20, choices=TargetKind.choices)
+    cycle = models.PositiveIntegerField(_("wait"), default=0)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    at = models.DateTimeField(_("at"), db_index=True)
+    wall_seconds = models.BigIntegerField(_("wall-clock seconds"))
+    business_seconds = models.BigIntegerField(_("business seconds"))
+    target_seconds = models.PositiveBigIntegerField(_("target (business seconds)"), null=True)
+    policy_version = models.ForeignKey(
+        PolicyVersion, on_delete=models.PROTECT, null=True, related_name="measures"
+    )
+    queue = models.ForeignKey(Queue, on_delete=models.SET_NULL, null=True, related_name="+")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=ChannelChoice.choices)
+
+    class Meta:
+        verbose_name = _("service measure")
+        verbose_name_plural = _("service measures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "target", "cycle", "outcome"], name="one_measure_per_outcome"
+            )
+        ]
+        indexes = [models.Index(fields=["target", "outcome", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.target} {self.outcome}"
