@@ -265,3 +265,23 @@ def track_case(
     if reapply:
         apply_policy(case, at=at, actor=actor)
     measure_case(case, now=max(at, case.updated_at))
+
+
+def record_due_breaches(now: datetime | None = None) -> int:
+    """Re-derive the cases a waiting, running target of which came due by now, so the breach
+    is recorded when it happens and not at the case's next change; returns how many."""
+    now = now or timezone.now()
+    overdue = (
+        CaseTimer.objects.filter(
+            due_at__lte=now, running=True, fulfilled_at__isnull=True, breached_at__isnull=True
+        )
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+    count = 0
+    for case_id in list(overdue):
+        with transaction.atomic():
+            case = Case.objects.select_for_update().get(pk=case_id)
+            measure_case(case, now=now)
+            count += 1
+    return count
