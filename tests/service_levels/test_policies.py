@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.urls import reverse
 
 from loyaldesk.customers.models import Membership, Organisation
 from loyaldesk.desk.lifecycle import Status
@@ -236,3 +237,33 @@ def test_a_reply_answers_the_next_response_even_after_a_breach(policies, custome
         (1, "fulfilled"),
         (2, "fulfilled"),
     ]
+
+
+def test_the_case_list_shows_sorts_and_filters_by_due_time(
+    policies, customer, queue, manager, client
+):
+    relaxed = new_case(customer, queue)
+    urgent = new_case(customer, queue, priority="urgent")
+    record_due_breaches(now=T0 + timedelta(hours=1))
+    client.force_login(manager)
+    page = client.get(reverse("desk:case-list"), {"sort": "sla_due_at"}).content.decode()
+    assert page.index(urgent.reference) < page.index(relaxed.reference)
+    assert "Overdue by" in page
+    assert "Breached" in page
+    page = client.get(reverse("desk:case-list"), {"service_level": "breached"}).content.decode()
+    assert urgent.reference in page
+    assert relaxed.reference not in page
+
+
+def test_the_case_page_shows_each_target(policies, customer, queue, agent, manager, client):
+    case = new_case(customer, queue)
+    reply_to_customer(case, agent=agent, text="Ciao.", at=T0 + timedelta(minutes=10))
+    client.force_login(manager)
+    page = client.get(reverse("desk:case-detail", args=[case.number])).content.decode()
+    assert 'id="service-levels"' in page
+    assert "Standard" in page
+    first = page.split('id="timer-first_response"')[1].split("</dd>")[0]
+    assert "Done" in first
+    resolution = page.split('id="timer-resolution"')[1].split("</dd>")[0]
+    # The reply left the case pending the customer: the resolution clock is paused.
+    assert "Paused, 14 h 50 min left" in resolution

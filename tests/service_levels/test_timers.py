@@ -255,7 +255,7 @@ def test_a_batch_gives_each_case_what_it_gets_alone(cases, rows):
     for number, (events, _) in enumerate(cases):
         alone = compute_timers(log_of([events]), table, CLOCKS, now)
         for target in Target:
-            for name in ("due", "fulfilled", "breached", "elapsed", "paused", "running"):
+            for name in ("due", "fulfilled", "breached", "elapsed", "paused", "running", "waiting"):
                 assert (
                     getattr(together.states[target], name)[number]
                     == getattr(alone.states[target], name)[0]

@@ -11,7 +11,15 @@ from loyaldesk.desk.attachments import MAX_ATTACHMENTS_PER_MESSAGE, max_attachme
 from loyaldesk.desk.categories import category_choices
 from loyaldesk.desk.lifecycle import ALLOWED, Status
 from loyaldesk.desk.models import Case, CaseStatus, Macro, Priority, Queue
-from loyaldesk.desk.selectors import DEFAULT_SORT, ME, NOBODY, SORTS, CaseFilter, CaseView
+from loyaldesk.desk.selectors import (
+    DEFAULT_SORT,
+    ME,
+    NOBODY,
+    SORTS,
+    CaseFilter,
+    CaseView,
+    ServiceLevelFilter,
+)
 
 MAX_MESSAGE_LENGTH = 50_000
 MAX_BULK_CASES = 200
@@ -22,6 +30,7 @@ SORT_LABELS = {
     "-opened_at": _("Opened, newest first"),
     "opened_at": _("Opened, oldest first"),
     "-number": _("Number, highest first"),
+    "sla_due_at": _("Due soonest first"),
     "number": _("Number, lowest first"),
 }
 
@@ -55,6 +64,17 @@ class CaseFilterForm(forms.Form):
         label=_("Category"), required=False, max_length=60, widget=PlainSelect
     )
     customer = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    service_level = forms.ChoiceField(
+        label=_("Service level"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            (ServiceLevelFilter.RUNNING.value, _("Target running")),
+            (ServiceLevelFilter.OVERDUE.value, _("Overdue")),
+            (ServiceLevelFilter.BREACHED.value, _("Breached")),
+        ],
+        widget=PlainSelect,
+    )
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     sort = forms.ChoiceField(
         label=_("Sort"),
@@ -97,6 +117,7 @@ class CaseFilterForm(forms.Form):
             language=data.get("language", ""),
             category=data.get("category", "").strip(),
             customer=data.get("customer"),
+            service_level=data.get("service_level", ""),
             search=data.get("q", ""),
             sort=data.get("sort") or DEFAULT_SORT,
         )

@@ -26,7 +26,9 @@ SORTS = {
     "opened_at": Ordering("opened_at", descending=False),
     "-number": Ordering("number"),
     "number": Ordering("number", descending=False),
+    "sla_due_at": Ordering("sla_due_at", descending=False),
 }
+DUE_SORT = "sla_due_at"
 DEFAULT_SORT = "-updated_at"
 NOBODY = "none"
 ME = "me"
@@ -81,6 +83,7 @@ class CaseFilter:
     language: str = ""
     category: str = ""
     customer: int | None = None
+    service_level: str = ""
     search: str = ""
     sort: str = DEFAULT_SORT
 
@@ -103,6 +106,22 @@ def _assignee_condition(assignee: str, user: User) -> Q:
     return Q(assignee_id=int(assignee)) if is_small_number(assignee) else Q()
 
 
+class ServiceLevelFilter(StrEnum):
+    BREACHED = "breached"
+    OVERDUE = "overdue"
+    RUNNING = "running"
+
+
+def _service_level_condition(value: str) -> Q:
+    if value == ServiceLevelFilter.BREACHED:
+        return Q(sla_breached=True)
+    if value == ServiceLevelFilter.OVERDUE:
+        return Q(sla_due_at__lte=timezone.now())
+    if value == ServiceLevelFilter.RUNNING:
+        return Q(sla_due_at__isnull=False)
+    return Q()
+
+
 def filtered_cases(
     user: User, case_filter: CaseFilter, search: SearchMatches | None = None
 ) -> QuerySet[Case]:
@@ -121,6 +140,11 @@ def filtered_cases(
     cases = cases.filter(**{name: value for name, value in exact.items() if value})
     if case_filter.assignee:
         cases = cases.filter(_assignee_condition(case_filter.assignee, user))
+    if case_filter.service_level:
+        cases = cases.filter(_service_level_condition(case_filter.service_level))
+    if case_filter.sort == DUE_SORT:
+        # Only cases with a target running have a due time to sort by.
+        cases = cases.filter(sla_due_at__isnull=False)
     if case_filter.search.strip():
         cases = cases.filter((search or search_matches(case_filter.search)).condition)
     return cases
@@ -157,6 +181,7 @@ def case_table(
     sort_fields = {ordering.field for ordering in SORTS.values()}
     return case_list(user, case_filter, search).only(
         *sort_fields,
+        "sla_breached",
         "subject",
         "status",
         "priority",

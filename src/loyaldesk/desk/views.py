@@ -59,6 +59,7 @@ from loyaldesk.desk.selectors import (
     user_choices,
     view_counts,
 )
+from loyaldesk.service_levels.selectors import timers_of
 
 CASES_PER_PAGE = 50
 desk_view = permission_required("desk.view_case", raise_exception=True)
@@ -185,6 +186,7 @@ def _render_case(request: HttpRequest, case: Case, status: int = 200, **bound) -
         "can_work": can_work(request.user, case),
         "chooses_assignee": leads_queue_of(request.user, case),
         "macros": macros_for_case(case),
+        "timers": timers_of(case),
         **_case_forms(request, case, **bound),
     }
     return render(request, "desk/case_detail.html", context, status=status)

@@ -277,6 +277,7 @@ class CaseTimer(models.Model):
     elapsed_seconds = models.PositiveBigIntegerField(_("business seconds elapsed"), default=0)
     paused_seconds = models.PositiveBigIntegerField(_("seconds paused"), default=0)
     running = models.BooleanField(_("running"), default=False)
+    waiting = models.BooleanField(_("waiting"), default=False)
     computed_at = models.DateTimeField(_("computed"))
 
     class Meta:
@@ -288,6 +289,19 @@ class CaseTimer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.target}"
+
+    @property
+    def target_label(self) -> str:
+        return TargetKind(self.target).label
+
+    @property
+    def paused(self) -> bool:
+        return self.waiting and not self.running
+
+    @property
+    def remaining_seconds(self) -> int:
+        """Business seconds left before the target is reached (negative when past it)."""
+        return (self.target_seconds or 0) - self.elapsed_seconds
 
 
 class Outcome(models.TextChoices):

@@ -184,6 +184,7 @@ def _store_timers(case: Case, timers, version: int | None, now: datetime) -> Non
         timer.elapsed_seconds = int(states.elapsed[0])
         timer.paused_seconds = int(states.paused[0])
         timer.running = bool(states.running[0])
+        timer.waiting = bool(states.waiting[0])
         timer.computed_at = now
         (changed if timer.pk else created).append(timer)
     CaseTimer.objects.bulk_create(created)
@@ -198,6 +199,7 @@ def _store_timers(case: Case, timers, version: int | None, now: datetime) -> Non
             "elapsed_seconds",
             "paused_seconds",
             "running",
+            "waiting",
             "computed_at",
         ],
     )

@@ -111,6 +111,7 @@ class TargetStates:
     target: np.ndarray  # business seconds in effect, NO_TARGET if none
     paused: np.ndarray  # wall seconds spent paused while the target was waiting
     running: np.ndarray  # bool: the clock runs now
+    waiting: np.ndarray  # bool: the target waits for its fulfilment now (running or paused)
 
 
 @dataclass(frozen=True)
@@ -321,7 +322,8 @@ def _single_wait_state(
     )
     target_now = seconds[reference]
     breached = _per_case(events, breach_events, breach_at)
-    running = ~has_fulfilment & active[last] & events.runs[last]
+    waiting = ~has_fulfilment & active[last]
+    running = waiting & events.runs[last]
     due = np.where(running, events.due(elapsed, target_now), UNSET)
     due = np.where(breached != UNSET, breached, due)
     paused = events.per_case_sum(
@@ -351,7 +353,9 @@ def _single_wait_state(
             seconds,
         ),
     ]
-    states = TargetStates(due, fulfilled_at, breached, elapsed, target_now, paused, running)
+    states = TargetStates(
+        due, fulfilled_at, breached, elapsed, target_now, paused, running, waiting
+    )
     return states, measures
 
 
@@ -417,7 +421,7 @@ def _next_response(events: _Log) -> tuple[TargetStates, list]:
         business_by_start[safe_latest],
     )
     target_now = seconds[last]
-    running = waiting_now & active[last] & events.runs[last]
+    running = active[last] & events.runs[last]
     due = np.where(running, events.due(elapsed_now, target_now), UNSET)
     due = np.where(breached != UNSET, breached, due)
     latest_of_event = latest[events.group]
@@ -450,6 +454,13 @@ def _next_response(events: _Log) -> tuple[TargetStates, list]:
         ),
     ]
     states = TargetStates(
-        due, fulfilled, breached, np.where(has_wait, elapsed_now, 0), target_now, paused, running
+        due,
+        fulfilled,
+        breached,
+        np.where(has_wait, elapsed_now, 0),
+        target_now,
+        paused,
+        running,
+        active[last],
     )
     return states, measures
