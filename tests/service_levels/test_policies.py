@@ -267,3 +267,27 @@ def test_the_case_page_shows_each_target(policies, customer, queue, agent, manag
     resolution = page.split('id="timer-resolution"')[1].split("</dd>")[0]
     # The reply left the case pending the customer: the resolution clock is paused.
     assert "Paused, 14 h 50 min left" in resolution
+
+
+def test_saving_a_policy_in_the_admin_publishes_a_new_version(policies, admin_user, client):
+    standard = policies["standard"]
+    client.force_login(admin_user)
+    url = reverse("admin:service_levels_policy_change", args=[standard.pk])
+    form = {
+        "name": "Standard",
+        "position": 20,
+        "is_active": "on",
+        "calendar": standard.calendar_id,
+        "first_response_minutes": 120,
+        "next_response_minutes": 240,
+        "resolution_minutes": 900,
+        "priorities": ["normal", "low"],
+    }
+    assert client.post(url, form).status_code == 302
+    standard.refresh_from_db()
+    assert standard.priorities == ["normal", "low"]
+    version = standard.versions.get()
+    assert version.definition["targets"]["first_response"] == 120
+    assert version.definition["calendar"]["time_zone"] == "Europe/Paris"
+    assert client.post(url, form).status_code == 302
+    assert standard.versions.count() == 1
