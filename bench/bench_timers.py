@@ -62,10 +62,9 @@ def synthetic_logs(cases: int, seed: int = 7) -> TimerLog:
     rounds = rng.integers(1, 4, cases)
     still_open = rng.random(cases) < 0.1
     reopened = ~still_open & (rng.random(cases) < 0.05)
-    pattern_kinds, pattern_values, counts = [], [], np.zeros(cases, np.int64)
-    for case_rounds, is_open, is_reopened in (
-        (r, o, x) for r in (1, 2, 3) for o in (0, 1) for x in (0, 1)
-    ):
+    pattern_kinds, pattern_values = [], []
+    shapes = [(r, o, x) for r in (1, 2, 3) for o in (0, 1) for x in (0, 1)]
+    for case_rounds, is_open, is_reopened in shapes:
         kinds = [Kind.OPENED, Kind.TARGETS, Kind.CUSTOMER_MESSAGE] + ROUND * case_rounds
         values = [0, 0, 0] + ROUND_VALUES * case_rounds
         if not is_open:

@@ -186,12 +186,17 @@ class BusinessClock:
         if instants.size and (instants.min() < self.span_start or instants.max() > self.span_end):
             raise OutsideCalendarSpan("an instant lies outside the calendar's years")
 
-    def seconds_at(self, instants):
-        """Open seconds from the span's start until each instant."""
+    def _locate(self, instants) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The instants as an array, the index of the last interval starting at or before
+        each (-1 if none), and that index clipped to a valid one."""
         instants = np.asarray(instants, dtype=np.int64)
         self._check(instants)
         index = np.searchsorted(self.starts, instants, side="right") - 1
-        safe = np.maximum(index, 0)
+        return instants, index, np.maximum(index, 0)
+
+    def seconds_at(self, instants):
+        """Open seconds from the span's start until each instant."""
+        instants, index, safe = self._locate(instants)
         if not self.starts.size:
             return np.zeros_like(instants)
         inside = np.minimum(instants - self.starts[safe], self.ends[safe] - self.starts[safe])
@@ -221,10 +226,7 @@ class BusinessClock:
 
     def is_open(self, instants):
         """Whether each instant lies in an open interval."""
-        instants = np.asarray(instants, dtype=np.int64)
-        self._check(instants)
-        index = np.searchsorted(self.starts, instants, side="right") - 1
-        safe = np.maximum(index, 0)
+        instants, index, safe = self._locate(instants)
         if not self.starts.size:
             return np.zeros(instants.shape, dtype=bool)
         return (index >= 0) & (instants < self.ends[safe])

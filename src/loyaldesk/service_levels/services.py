@@ -134,13 +134,18 @@ def _instant(seconds: int) -> datetime | None:
     return None if seconds == UNSET else datetime.fromtimestamp(int(seconds), UTC)
 
 
-def case_timers(cases: list[Case], now: datetime):
-    """Compute the timers of these cases from their events, as of now."""
-    rows = (
+def _timer_rows(cases: list[Case]) -> list[tuple]:
+    """The events of these cases that move clocks, in the order timers read them."""
+    return list(
         Event.objects.filter(case__in=cases, kind__in=TIMER_EVENT_KINDS)
         .order_by("case_id", "at", "id")
         .values_list("case_id", "at", "kind", "after", "actor_kind")
     )
+
+
+def case_timers(cases: list[Case], now: datetime, rows: list[tuple] | None = None):
+    """Compute the timers of these cases from their events (`rows`, when read already)."""
+    rows = _timer_rows(cases) if rows is None else rows
     first = min(case.opened_at for case in cases)
     builder = LogBuilder(first.year - 1, now.year + YEARS_AHEAD)
     builder.extend(
@@ -154,10 +159,12 @@ def measure_case(case: Case, *, now: datetime | None = None) -> None:
     """Derive the case's timers and measures from its events; record an event for each new
     fulfilment and breach. Call inside the transaction of the change."""
     now = now or timezone.now()
-    if not Event.objects.filter(case=case, kind="sla.policy_applied").exists():
+    rows = _timer_rows([case])
+    applied = [after for _, _, kind, after, _ in rows if kind == "sla.policy_applied"]
+    if not applied:
         return  # never measured: no policy matched it
-    timers = case_timers([case], now)
-    version = applied_now(case).get("version")
+    timers = case_timers([case], now, rows)
+    version = applied[-1].get("version")
     _store_timers(case, timers, version, now)
     _store_measures(case, timers, version)
     states = timers.states.values()
@@ -220,14 +227,17 @@ def _store_measures(case: Case, timers, version: int | None) -> None:
         (measure.target, measure.cycle, measure.outcome): measure
         for measure in ServiceMeasure.objects.filter(case=case)
     }
-    gone = [measure.pk for key, measure in stored.items() if key not in wanted]
-    ServiceMeasure.objects.filter(pk__in=gone).delete()
+    kept = {
+        key
+        for key, index in wanted.items()
+        if key in stored and stored[key].at == _instant(measures.at[index])
+    }
+    stale = [measure.pk for key, measure in stored.items() if key not in kept]
+    ServiceMeasure.objects.filter(pk__in=stale).delete()
     fresh = []
     for key, index in wanted.items():
-        if key in stored and stored[key].at == _instant(measures.at[index]):
+        if key in kept:
             continue
-        if key in stored:
-            stored[key].delete()
         target, cycle, outcome = key
         measure = ServiceMeasure(
             case=case,

@@ -386,11 +386,9 @@ def _next_response(events: _Log) -> tuple[TargetStates, list]:
     starts_wait = waiting & ~was_waiting
     wait_start = events.ffill(starts_wait)
     safe_start = np.maximum(wait_start, 0)
-    cycle = (
-        np.cumsum(starts_wait)
-        - np.cumsum(starts_wait)[events.start_of]
-        + starts_wait[events.start_of]
-    )
+    waits_so_far = np.cumsum(starts_wait)
+    # The wait's number within its case: waits up to here, less those of earlier cases.
+    cycle = waits_so_far - waits_so_far[events.start_of] + starts_wait[events.start_of]
     active = waiting & (events.state != ClockState.STOPPED)
     seconds = events.table.next_response[events.row]
     elapsed = events.run - events.run[safe_start]
