@@ -47,6 +47,7 @@ FOLLOW_UP_SURVEYS = (
     "surveys.view_recoverytask",
     "surveys.change_recoverytask",
 )
+REPORT_SERVICE_LEVELS = ("service_levels.view_service_level_reports",)
 MANAGE_SURVEYS = (
     "surveys.view_survey",
     "surveys.add_survey",
@@ -83,11 +84,16 @@ MANAGE_DESK = (
 
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.AGENT: READ_CUSTOMERS + WORK_CASES,
-    Role.TEAM_LEAD: READ_CUSTOMERS + WORK_CASES + LEAD_CASES + FOLLOW_UP_SURVEYS,
+    Role.TEAM_LEAD: READ_CUSTOMERS
+    + WORK_CASES
+    + LEAD_CASES
+    + FOLLOW_UP_SURVEYS
+    + REPORT_SERVICE_LEVELS,
     Role.MANAGER: READ_CUSTOMERS
     + WORK_CASES
     + LEAD_CASES
     + FOLLOW_UP_SURVEYS
+    + REPORT_SERVICE_LEVELS
     + MANAGE_SURVEYS
     + MANAGE_DESK,
 }

@@ -338,6 +338,9 @@ class ServiceMeasure(models.Model):
             )
         ]
         indexes = [models.Index(fields=["target", "outcome", "at"])]
+        permissions = [
+            ("view_service_level_reports", _("Can see service-level attainment reports"))
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.target} {self.outcome}"
