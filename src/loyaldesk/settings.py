@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "loyaldesk.webhooks",
     "loyaldesk.surveys",
     "loyaldesk.service_levels",
+    "loyaldesk.repairs",
     "loyaldesk.demo",
 ]
 
@@ -160,6 +161,8 @@ COMPANY_NAME = os.environ.get("LOYALDESK_COMPANY_NAME", "loyaldesk")
 # Where customers reach the desk: the start of the links in survey emails.
 PUBLIC_URL = os.environ.get("LOYALDESK_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 RECOVERY_DUE_HOURS = env_int("LOYALDESK_RECOVERY_DUE_HOURS", 48)
+# A unit back for repair within this many days of its last repair's return is a repeat repair.
+REPAIR_REPEAT_DAYS = env_int("LOYALDESK_REPAIR_REPEAT_DAYS", 90)
 
 LOGGING = {
     "version": 1,

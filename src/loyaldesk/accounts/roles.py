@@ -48,6 +48,23 @@ FOLLOW_UP_SURVEYS = (
     "surveys.change_recoverytask",
 )
 REPORT_SERVICE_LEVELS = ("service_levels.view_service_level_reports",)
+WORK_REPAIRS = (
+    "repairs.view_repairorder",
+    "repairs.add_repairorder",
+    "repairs.change_repairorder",
+    "repairs.view_stageentry",
+    "repairs.view_repairtarget",
+    "repairs.view_repairstagetarget",
+)
+LEAD_REPAIRS = ("repairs.view_repeat_repairs",)
+MANAGE_REPAIRS = (
+    "repairs.add_repairtarget",
+    "repairs.change_repairtarget",
+    "repairs.delete_repairtarget",
+    "repairs.add_repairstagetarget",
+    "repairs.change_repairstagetarget",
+    "repairs.delete_repairstagetarget",
+)
 MANAGE_SURVEYS = (
     "surveys.view_survey",
     "surveys.add_survey",
@@ -83,19 +100,24 @@ MANAGE_DESK = (
 )
 
 ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
-    Role.AGENT: READ_CUSTOMERS + WORK_CASES,
+    Role.AGENT: READ_CUSTOMERS + WORK_CASES + WORK_REPAIRS,
     Role.TEAM_LEAD: READ_CUSTOMERS
     + WORK_CASES
+    + WORK_REPAIRS
     + LEAD_CASES
+    + LEAD_REPAIRS
     + FOLLOW_UP_SURVEYS
     + REPORT_SERVICE_LEVELS,
     Role.MANAGER: READ_CUSTOMERS
     + WORK_CASES
+    + WORK_REPAIRS
     + LEAD_CASES
+    + LEAD_REPAIRS
     + FOLLOW_UP_SURVEYS
     + REPORT_SERVICE_LEVELS
     + MANAGE_SURVEYS
-    + MANAGE_DESK,
+    + MANAGE_DESK
+    + MANAGE_REPAIRS,
 }
 
 # Roles that may open the Django admin; the admin role is granted every permission.
