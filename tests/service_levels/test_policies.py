@@ -1,8 +1,7 @@
 """SLA policies applied to real cases: matching, versions, expectations, timers from events."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
-import pytest
 from django.urls import reverse
 
 from loyaldesk.customers.models import Membership, Organisation
@@ -18,53 +17,13 @@ from loyaldesk.desk.services import (
 from loyaldesk.service_levels.models import (
     CaseTimer,
     Expectation,
-    OpeningRange,
     Policy,
-    ServiceCalendar,
     ServiceMeasure,
 )
 from loyaldesk.service_levels.services import measure_case, record_due_breaches
 from tests.conftest import T0  # Monday 2 March 2026, 10:00 in Paris
 
 MINUTE = 60
-
-
-@pytest.fixture
-def office(db):
-    """Paris office hours with a lunch break, French public holidays."""
-    calendar = ServiceCalendar.objects.create(
-        name="Paris office", time_zone="Europe/Paris", holiday_country="FR"
-    )
-    for weekday in range(5):
-        OpeningRange.objects.create(
-            calendar=calendar, weekday=weekday, opens=time(9), closes=time(12, 30)
-        )
-        OpeningRange.objects.create(
-            calendar=calendar, weekday=weekday, opens=time(14), closes=time(18)
-        )
-    return calendar
-
-
-@pytest.fixture
-def policies(office):
-    urgent = Policy.objects.create(
-        name="Urgent",
-        position=10,
-        calendar=office,
-        priorities=["urgent"],
-        first_response_minutes=30,
-        next_response_minutes=30,
-        resolution_minutes=240,
-    )
-    standard = Policy.objects.create(
-        name="Standard",
-        position=20,
-        calendar=office,
-        first_response_minutes=240,
-        next_response_minutes=240,
-        resolution_minutes=2 * 450,
-    )
-    return {"urgent": urgent, "standard": standard}
 
 
 def new_case(customer, queue, at=T0, **details):
@@ -282,8 +241,15 @@ def test_saving_a_policy_in_the_admin_publishes_a_new_version(policies, admin_us
         "next_response_minutes": 240,
         "resolution_minutes": 900,
         "priorities": ["normal", "low"],
+        "escalation_rules-TOTAL_FORMS": 1,
+        "escalation_rules-INITIAL_FORMS": 0,
+        "escalation_rules-0-target": "first_response",
+        "escalation_rules-0-percent": 75,
+        "escalation_rules-0-action": "notify_team_lead",
+        "escalation_rules-0-is_active": "on",
     }
     assert client.post(url, form).status_code == 302
+    assert standard.escalation_rules.get().percent == 75
     standard.refresh_from_db()
     assert standard.priorities == ["normal", "low"]
     version = standard.versions.get()

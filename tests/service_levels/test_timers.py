@@ -200,6 +200,7 @@ def test_timers_match_the_minute_by_minute_reference(cases, rows):
         assert value(following.fulfilled, number) == (latest and latest.fulfilled)
         assert value(following.breached, number) == (latest and latest.breached)
         assert int(following.paused[number]) == (latest.paused if latest else 0)
+        assert int(following.wait[number]) == len(model.waits)
         mine = measures.case == number
         expected = set()
         for wait, target, cycle in [

@@ -220,7 +220,7 @@ class CaseHistoryWriter:
             stamp(case.first_response) if case.first_response else None,
             stamp(case.resolved_at) if case.resolved_at else None,
             stamp(case.closed_at) if case.closed_at else None,
-            stamp(case.updated), case.reopen_count, None, None, False,
+            stamp(case.updated), case.reopen_count, None, None, False, False,
         ))  # fmt: skip
         plan.case_id, plan.turns = case.case_id, case.turns
         self.counts[f"cases.{status}"] += 1

@@ -53,7 +53,7 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "id", "number", "subject", "status", "priority", "category", "origin_channel", "language",
         "customer_id", "queue_id", "assignee_id", "repeat_of_id", "opened_at",
         "first_response_at", "resolved_at", "closed_at", "updated_at", "reopen_count",
-        "merged_into_id", "sla_due_at", "sla_breached",
+        "merged_into_id", "sla_due_at", "sla_breached", "sla_at_risk",
     ),
     Message: (
         "id", "case_id", "kind", "channel", "author_user_id", "author_customer_id",

@@ -70,6 +70,7 @@ class CaseFilterForm(forms.Form):
         choices=[
             ("", _("Any")),
             (ServiceLevelFilter.RUNNING.value, _("Target running")),
+            (ServiceLevelFilter.AT_RISK.value, _("Predicted to breach")),
             (ServiceLevelFilter.OVERDUE.value, _("Overdue")),
             (ServiceLevelFilter.BREACHED.value, _("Breached")),
         ],

@@ -23,6 +23,8 @@ from loyaldesk.desk.models import (
     Queue,
     case_reference,
 )
+from loyaldesk.service_levels.models import EscalationAction, TargetKind
+from loyaldesk.service_levels.templatetags.service_levels import duration
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ def _user_ids(event: Event) -> list[int]:
         return list(event.after.get("users", []))
     if event.kind == "survey.recovery_opened":
         return [pk for pk in (event.after.get("owner"),) if pk]
+    if event.kind in ("sla.escalated", "sla.breach_predicted"):
+        return [pk for pk in [*event.after.get("notified", []), event.after.get("assignee")] if pk]
     return []
 
 
@@ -325,6 +329,57 @@ def _recovery_updated(before: dict, after: dict, names: Names) -> str:
     return _("Follow-up: %(state)s") % {"state": state}
 
 
+def _target(after: dict) -> str:
+    return _label(TargetKind, after.get("target"))
+
+
+def _policy_applied(before: dict, after: dict, names: Names) -> str:
+    if after.get("policy") is None:
+        return _("No SLA policy applies to the case any more")
+    return _("Measured against the SLA policy %(name)s") % {"name": after.get("name", "")}
+
+
+def _target_met(before: dict, after: dict, names: Names) -> str:
+    return _("%(target)s target met after %(time)s of business time") % {
+        "target": _target(after),
+        "time": duration(after.get("business_seconds")),
+    }
+
+
+def _target_breached(before: dict, after: dict, names: Names) -> str:
+    return _("%(target)s target breached") % {"target": _target(after)}
+
+
+def _notified(after: dict, names: Names) -> str:
+    people = ", ".join(names.user(pk) for pk in after.get("notified", []))
+    return _("%(names)s notified") % {"names": people} if people else _("nobody to notify")
+
+
+def _escalated(before: dict, after: dict, names: Names) -> str:
+    if after.get("percent", 100) < 100:
+        reason = _("%(target)s at %(percent)s%% of its target") % {
+            "target": _target(after),
+            "percent": after.get("percent"),
+        }
+    else:
+        reason = _("%(target)s target breached") % {"target": _target(after)}
+    action = after.get("action")
+    if action == EscalationAction.REASSIGN:
+        done = _("reassigned to %(name)s") % {"name": names.user(after.get("assignee"))}
+    elif action == EscalationAction.RAISE_PRIORITY:
+        done = _("priority %(priority)s") % {"priority": _label(Priority, after.get("priority"))}
+    else:
+        done = _notified(after, names)
+    return _("Escalated: %(reason)s; %(done)s") % {"reason": reason, "done": done}
+
+
+def _breach_predicted(before: dict, after: dict, names: Names) -> str:
+    return _("At the queue's pace, %(target)s will be late; %(done)s") % {
+        "target": _target(after),
+        "done": _notified(after, names),
+    }
+
+
 DESCRIBERS: dict[str, Callable[[dict, dict, Names], str]] = {
     "case.opened": _opened,
     "message.added": _message_added,
@@ -357,4 +412,9 @@ DESCRIBERS: dict[str, Callable[[dict, dict, Names], str]] = {
     "survey.completed": _survey_completed,
     "survey.recovery_opened": _recovery_opened,
     "survey.recovery_updated": _recovery_updated,
+    "sla.policy_applied": _policy_applied,
+    "sla.fulfilled": _target_met,
+    "sla.breached": _target_breached,
+    "sla.escalated": _escalated,
+    "sla.breach_predicted": _breach_predicted,
 }

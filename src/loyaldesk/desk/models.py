@@ -149,6 +149,7 @@ class Case(models.Model):
     # waiting (for sorting), and whether a target the case is measured against was breached.
     sla_due_at = models.DateTimeField(_("next due"), null=True, blank=True, db_index=True)
     sla_breached = models.BooleanField(_("service level breached"), default=False)
+    sla_at_risk = models.BooleanField(_("predicted to breach"), default=False)
 
     class Meta:
         ordering = ["-opened_at"]

@@ -15,6 +15,7 @@ from loyaldesk.desk.lifecycle import ACTIVE, Status
 from loyaldesk.desk.models import Case, CaseLink, Event, Macro, Mention, Message, Queue
 from loyaldesk.desk.permissions import sees_every_queue, team_ids, visible_cases, visible_queues
 from loyaldesk.desk.search import SearchMatches, is_small_number, search_matches
+from loyaldesk.service_levels.models import Alert
 
 RECENTLY_RESOLVED_DAYS = 7
 ACTIVE_STATUSES = [str(status) for status in ACTIVE]
@@ -43,6 +44,7 @@ class CaseView(StrEnum):
     PENDING = "pending"
     RESOLVED = "resolved"
     MENTIONS = "mentions"
+    ALERTS = "alerts"
     ALL = "all"
 
 
@@ -57,6 +59,9 @@ def _view_condition(view: CaseView, user: User) -> Q:
     if view is CaseView.MENTIONS:
         unread = Mention.objects.filter(user=user, read_at__isnull=True)
         return Q(pk__in=unread.values("message__case_id"))
+    if view is CaseView.ALERTS:
+        alerts = Alert.objects.filter(user=user, read_at__isnull=True)
+        return Q(pk__in=alerts.values("case_id"))
     if view is CaseView.OPEN:
         return Q(status__in=ACTIVE_STATUSES)
     if view is CaseView.PENDING:
@@ -110,11 +115,14 @@ class ServiceLevelFilter(StrEnum):
     BREACHED = "breached"
     OVERDUE = "overdue"
     RUNNING = "running"
+    AT_RISK = "at_risk"
 
 
 def _service_level_condition(value: str) -> Q:
     if value == ServiceLevelFilter.BREACHED:
         return Q(sla_breached=True)
+    if value == ServiceLevelFilter.AT_RISK:
+        return Q(sla_at_risk=True)
     if value == ServiceLevelFilter.OVERDUE:
         return Q(sla_due_at__lte=timezone.now())
     if value == ServiceLevelFilter.RUNNING:
@@ -182,6 +190,7 @@ def case_table(
     return case_list(user, case_filter, search).only(
         *sort_fields,
         "sla_breached",
+        "sla_at_risk",
         "subject",
         "status",
         "priority",

@@ -60,6 +60,7 @@ from loyaldesk.desk.selectors import (
     view_counts,
 )
 from loyaldesk.service_levels.selectors import timers_of
+from loyaldesk.service_levels.services import mark_alerts_read
 
 CASES_PER_PAGE = 50
 desk_view = permission_required("desk.view_case", raise_exception=True)
@@ -177,6 +178,7 @@ def _render_case(request: HttpRequest, case: Case, status: int = 200, **bound) -
     thread = list(case_thread(case))
     note_presence(case, request.user, replying=False)
     mark_mentions_read(case, request.user, timezone.now())
+    mark_alerts_read(case, request.user, timezone.now())
     context = {
         **_live_context(request, case, thread[-1].pk if thread else 0),
         "thread": thread,

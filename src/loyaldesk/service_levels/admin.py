@@ -8,6 +8,8 @@ from loyaldesk.desk.categories import category_choices
 from loyaldesk.desk.models import Priority
 from loyaldesk.service_levels.models import (
     Closure,
+    Escalation,
+    EscalationRule,
     Expectation,
     OpeningRange,
     Policy,
@@ -26,6 +28,13 @@ class OpeningRangeInline(admin.TabularInline):
 class ClosureInline(admin.TabularInline):
     model = Closure
     extra = 0
+
+
+class EscalationRuleInline(admin.TabularInline):
+    model = EscalationRule
+    extra = 0
+    fields = ("target", "percent", "action", "assign_to", "priority", "is_active")
+    raw_id_fields = ("assign_to",)
 
 
 @admin.register(ServiceCalendar)
@@ -89,6 +98,7 @@ class PolicyAdmin(admin.ModelAdmin):
     )
     list_editable = ("position", "is_active")
     filter_horizontal = ("organisations", "queues")
+    inlines = [EscalationRuleInline]
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
@@ -119,3 +129,9 @@ class ExpectationAdmin(admin.ModelAdmin):
 class ServiceMeasureAdmin(RecordAdmin):
     list_display = ("case", "target", "cycle", "outcome", "at", "business_seconds")
     list_filter = ("target", "outcome")
+
+
+@admin.register(Escalation)
+class EscalationAdmin(RecordAdmin):
+    list_display = ("case", "kind", "target", "wait", "rule", "fired_at")
+    list_filter = ("kind", "target")

@@ -278,7 +278,14 @@ class CaseTimer(models.Model):
     paused_seconds = models.PositiveBigIntegerField(_("seconds paused"), default=0)
     running = models.BooleanField(_("running"), default=False)
     waiting = models.BooleanField(_("waiting"), default=False)
+    wait = models.PositiveIntegerField(_("wait"), default=0)
     computed_at = models.DateTimeField(_("computed"))
+    forecast_at = models.DateTimeField(
+        _("expected at the queue's pace"),
+        null=True,
+        help_text=_("When the queue, at its current pace, reaches this case; empty if never."),
+    )
+    forecast_late = models.BooleanField(_("predicted late"), default=False)
 
     class Meta:
         verbose_name = _("case timer")
@@ -302,6 +309,11 @@ class CaseTimer(models.Model):
     def remaining_seconds(self) -> int:
         """Business seconds left before the target is reached (negative when past it)."""
         return (self.target_seconds or 0) - self.elapsed_seconds
+
+    @property
+    def at_risk(self) -> bool:
+        """Running, not breached yet, and the queue's pace will reach it only after it is due."""
+        return self.forecast_late and self.running and self.breached_at is None
 
 
 class Outcome(models.TextChoices):
@@ -344,3 +356,125 @@ class ServiceMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.target} {self.outcome}"
+
+
+class EscalationAction(models.TextChoices):
+    NOTIFY_ASSIGNEE = "notify_assignee", _("Notify the assignee")
+    NOTIFY_TEAM_LEAD = "notify_team_lead", _("Notify the team lead")
+    REASSIGN = "reassign", _("Reassign")
+    RAISE_PRIORITY = "raise_priority", _("Raise the priority")
+
+
+class EscalationRule(models.Model):
+    """What to do when a case has used a share of a target of its policy, or breached it."""
+
+    policy = models.ForeignKey(
+        Policy, on_delete=models.CASCADE, related_name="escalation_rules", verbose_name=_("policy")
+    )
+    target = models.CharField(_("target"), max_length=20, choices=TargetKind.choices)
+    percent = models.PositiveSmallIntegerField(
+        _("at % of the target"),
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("100 acts at the breach."),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=EscalationAction.choices)
+    assign_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reassign to"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    priority = models.CharField(
+        _("raise priority to"), max_length=10, choices=Priority.choices, blank=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["policy", "target", "percent", "pk"]
+        verbose_name = _("escalation rule")
+        verbose_name_plural = _("escalation rules")
+
+    def __str__(self) -> str:
+        return f"{self.policy}: {self.get_target_display()} {self.percent}%"
+
+    def clean(self) -> None:
+        if self.action == EscalationAction.REASSIGN and self.assign_to_id is None:
+            raise ValidationError({"assign_to": _("Choose who the case goes to.")})
+        if self.action == EscalationAction.RAISE_PRIORITY and not self.priority:
+            raise ValidationError({"priority": _("Choose the priority to raise the case to.")})
+
+
+class EscalationKind(models.TextChoices):
+    THRESHOLD = "threshold", _("Share of the target used")
+    FORECAST = "forecast", _("Breach predicted at the queue's pace")
+
+
+class Escalation(models.Model):
+    """A rule that acted on one wait of a case, or a predicted breach; each happens once."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="escalations")
+    kind = models.CharField(_("kind"), max_length=10, choices=EscalationKind.choices)
+    rule = models.ForeignKey(
+        EscalationRule, on_delete=models.CASCADE, null=True, related_name="escalations"
+    )
+    target = models.CharField(_("target"), max_length=20, choices=TargetKind.choices)
+    wait = models.PositiveIntegerField(_("wait"), default=0)
+    fired_at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "case", "wait"],
+                condition=Q(rule__isnull=False),
+                name="one_escalation_per_rule_and_wait",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "target", "wait"],
+                condition=Q(kind="forecast"),
+                name="one_forecast_per_wait",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.target}"
+
+    @property
+    def summary(self) -> str:
+        """What happened, in the reader's language."""
+        target = TargetKind(self.target).label
+        if self.kind == EscalationKind.FORECAST:
+            return _("%(target)s will be late at the queue's pace") % {"target": target}
+        if self.rule is not None and self.rule.percent < 100:
+            return _("%(target)s: %(percent)s%% of the target used") % {
+                "target": target,
+                "percent": self.rule.percent,
+            }
+        return _("%(target)s target breached") % {"target": target}
+
+
+class Alert(models.Model):
+    """An escalation brought to one colleague, until they open the case."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="service_alerts"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="service_alerts")
+    escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="alerts")
+    created_at = models.DateTimeField(_("created"))
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("service alert")
+        verbose_name_plural = _("service alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["escalation", "user"], name="one_alert_per_user")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.escalation}"

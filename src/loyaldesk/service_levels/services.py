@@ -15,6 +15,7 @@ from loyaldesk.desk.events import record_event
 from loyaldesk.desk.models import Case, Event
 from loyaldesk.service_levels.event_log import TIMER_EVENT_KINDS, LogBuilder
 from loyaldesk.service_levels.models import (
+    Alert,
     CaseTimer,
     Expectation,
     Outcome,
@@ -165,17 +166,18 @@ def measure_case(case: Case, *, now: datetime | None = None) -> None:
         return  # never measured: no policy matched it
     timers = case_timers([case], now, rows)
     version = applied[-1].get("version")
-    _store_timers(case, timers, version, now)
+    stored = _store_timers(case, timers, version, now)
     _store_measures(case, timers, version)
     states = timers.states.values()
     case.sla_due_at = _instant(timers.earliest_due[0])
     case.sla_breached = any(int(state.breached[0]) != UNSET for state in states)
+    case.sla_at_risk = any(timer.at_risk for timer in stored)
     Case.objects.filter(pk=case.pk).update(
-        sla_due_at=case.sla_due_at, sla_breached=case.sla_breached
+        sla_due_at=case.sla_due_at, sla_breached=case.sla_breached, sla_at_risk=case.sla_at_risk
     )
 
 
-def _store_timers(case: Case, timers, version: int | None, now: datetime) -> None:
+def _store_timers(case: Case, timers, version: int | None, now: datetime) -> list[CaseTimer]:
     existing = {timer.target: timer for timer in CaseTimer.objects.filter(case=case)}
     changed, created = [], []
     for target, states in timers.states.items():
@@ -192,6 +194,7 @@ def _store_timers(case: Case, timers, version: int | None, now: datetime) -> Non
         timer.paused_seconds = int(states.paused[0])
         timer.running = bool(states.running[0])
         timer.waiting = bool(states.waiting[0])
+        timer.wait = int(states.wait[0])
         timer.computed_at = now
         (changed if timer.pk else created).append(timer)
     CaseTimer.objects.bulk_create(created)
@@ -207,9 +210,11 @@ def _store_timers(case: Case, timers, version: int | None, now: datetime) -> Non
             "paused_seconds",
             "running",
             "waiting",
+            "wait",
             "computed_at",
         ],
     )
+    return changed + created
 
 
 def _store_measures(case: Case, timers, version: int | None) -> None:
@@ -297,3 +302,8 @@ def record_due_breaches(now: datetime | None = None) -> int:
             measure_case(case, now=now)
             count += 1
     return count
+
+
+def mark_alerts_read(case: Case, user: User, at: datetime) -> int:
+    """The user opened the case: the escalations it brought them are read."""
+    return Alert.objects.filter(case=case, user=user, read_at__isnull=True).update(read_at=at)

@@ -112,6 +112,7 @@ class TargetStates:
     paused: np.ndarray  # wall seconds spent paused while the target was waiting
     running: np.ndarray  # bool: the clock runs now
     waiting: np.ndarray  # bool: the target waits for its fulfilment now (running or paused)
+    wait: np.ndarray  # the latest wait's number: 0, or 1, 2... for next-response waits
 
 
 @dataclass(frozen=True)
@@ -354,7 +355,15 @@ def _single_wait_state(
         ),
     ]
     states = TargetStates(
-        due, fulfilled_at, breached, elapsed, target_now, paused, running, waiting
+        due,
+        fulfilled_at,
+        breached,
+        elapsed,
+        target_now,
+        paused,
+        running,
+        waiting,
+        np.zeros(len(due), np.int64),
     )
     return states, measures
 
@@ -460,5 +469,6 @@ def _next_response(events: _Log) -> tuple[TargetStates, list]:
         paused,
         running,
         active[last],
+        np.where(has_wait, cycle[safe_latest], 0),
     )
     return states, measures
