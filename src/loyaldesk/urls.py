@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("cases/", include("loyaldesk.desk.urls")),
     path("customers/", include("loyaldesk.customers.urls")),
+    path("repairs/", include("loyaldesk.repairs.urls")),
     path("surveys/", include("loyaldesk.surveys.urls")),
     path("s/", include("loyaldesk.surveys.public_urls")),
     path("api/", api.urls),

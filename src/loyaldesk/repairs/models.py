@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loyaldesk.customers.models import OwnedProduct
 from loyaldesk.desk.models import Case
-from loyaldesk.repairs.stages import Safeguards, Stage
+from loyaldesk.repairs.stages import ESTIMATE_STAGES, Blocker, Safeguards, Stage
 
 
 class RepairStage(models.TextChoices):
@@ -34,6 +34,19 @@ class CustomerReply(models.TextChoices):
     IN_PERSON = "in_person", _("In person")
     LETTER = "letter", _("By letter or fax")
 
+
+# Why a repair cannot move to a stage, as people read it.
+BLOCKER_MESSAGES = {
+    Blocker.NOT_ALLOWED: _("The repair cannot move to that stage from where it is."),
+    Blocker.DATA_LOSS_NOT_ACKNOWLEDGED: _(
+        "The work cannot start: the repair may erase the customer's data and they have not "
+        "acknowledged the warning."
+    ),
+    Blocker.ESTIMATE_NOT_APPROVED: _(
+        "The customer has not approved an estimate: out of warranty, or once an estimate was "
+        "sent, no parts are ordered and no work starts before."
+    ),
+}
 
 POSITIVE_DAYS = [MinValueValidator(Decimal("0.1"))]
 
@@ -199,6 +212,15 @@ class RepairOrder(models.Model):
             self.estimate_sent_at is not None
             and self.estimate_approved_at is None
             and self.estimate_declined_at is None
+        )
+
+    @property
+    def takes_estimate(self) -> bool:
+        """An estimate is sent before parts or work, and not once one was approved."""
+        return (
+            self.is_open
+            and Stage(self.stage) in ESTIMATE_STAGES
+            and self.estimate_approved_at is None
         )
 
     def safeguards(self) -> Safeguards:

@@ -26,6 +26,7 @@ from loyaldesk.desk.models import Case, Priority
 from loyaldesk.desk.services import change_case_details, reply_to_customer
 from loyaldesk.repairs import notices
 from loyaldesk.repairs.models import (
+    BLOCKER_MESSAGES,
     CustomerReply,
     RepairOrder,
     RepairStage,
@@ -33,7 +34,7 @@ from loyaldesk.repairs.models import (
     StageEntry,
     days,
 )
-from loyaldesk.repairs.stages import ESTIMATE_STAGES, Blocker, Stage, blockers, is_final, is_repeat
+from loyaldesk.repairs.stages import Blocker, Stage, blockers, is_final, is_repeat
 
 REPAIR_SEQUENCE = "repair"
 COVERED = frozenset({WarrantyState.ACTIVE, WarrantyState.EXPIRING})
@@ -86,19 +87,6 @@ class LoanerAlreadyOut(RepairError):
 
 class NoLoanerOut(RepairError):
     message = _("No loaner is out for this repair.")
-
-
-BLOCKER_MESSAGES = {
-    Blocker.NOT_ALLOWED: _("The repair cannot move to that stage from where it is."),
-    Blocker.DATA_LOSS_NOT_ACKNOWLEDGED: _(
-        "The work cannot start: the repair may erase the customer's data and they have not "
-        "acknowledged the warning."
-    ),
-    Blocker.ESTIMATE_NOT_APPROVED: _(
-        "The customer has not approved an estimate: out of warranty, or once an estimate was "
-        "sent, no parts are ordered and no work starts before."
-    ),
-}
 
 
 class MoveBlocked(RepairError):
@@ -309,7 +297,7 @@ def send_estimate(
     one and its answer."""
     at = at or timezone.now()
     repair = _open(repair)
-    if Stage(repair.stage) not in ESTIMATE_STAGES or repair.estimate_approved_at is not None:
+    if not repair.takes_estimate:
         raise EstimateNotExpected(repair.reference)
     repair.estimate_amount, repair.estimate_currency = amount, currency.upper()
     repair.estimate_sent_at = at
