@@ -27,6 +27,7 @@ urlpatterns = [
     path("repairs/", include("loyaldesk.repairs.urls")),
     path("surveys/", include("loyaldesk.surveys.urls")),
     path("s/", include("loyaldesk.surveys.public_urls")),
+    path("service-levels/", include("loyaldesk.service_levels.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
