@@ -329,6 +329,18 @@ def _recovery_updated(before: dict, after: dict, names: Names) -> str:
     return _("Follow-up: %(state)s") % {"state": state}
 
 
+def _repeat_of(before: dict, after: dict, names: Names) -> str:
+    return _("A repeat contact: the customer came back about the topic of %(case)s") % {
+        "case": case_reference(after.get("repeat_of"))
+    }
+
+
+def _repeated(before: dict, after: dict, names: Names) -> str:
+    return _("The customer came back about this in %(case)s") % {
+        "case": case_reference(after.get("by"))
+    }
+
+
 def _target(after: dict) -> str:
     return _label(TargetKind, after.get("target"))
 
@@ -412,6 +424,8 @@ DESCRIBERS: dict[str, Callable[[dict, dict, Names], str]] = {
     "survey.completed": _survey_completed,
     "survey.recovery_opened": _recovery_opened,
     "survey.recovery_updated": _recovery_updated,
+    "case.repeat_of": _repeat_of,
+    "case.repeated": _repeated,
     "sla.policy_applied": _policy_applied,
     "sla.fulfilled": _target_met,
     "sla.breached": _target_breached,

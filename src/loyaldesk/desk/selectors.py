@@ -244,6 +244,15 @@ def linked_cases(case: Case) -> QuerySet[Case]:
     return Case.objects.filter(Q(pk__in=links) | Q(merged_into=case)).order_by("-opened_at")
 
 
+def repeat_contacts_of(case: Case, user: User) -> dict:
+    """The earlier case this one repeats and the later ones repeating it, those the user sees."""
+    visible = visible_cases(user).only("number")
+    return {
+        "repeat_of": visible.filter(pk=case.repeat_of_id).first() if case.repeat_of_id else None,
+        "repeat_contacts": list(visible.filter(repeat_of=case).order_by("opened_at")),
+    }
+
+
 def customer_other_cases(case: Case, user: User, limit: int = 10) -> QuerySet[Case]:
     """The customer's other cases this user may open, newest first: the history an agent
     reads beside the thread (the customer page lists them all)."""

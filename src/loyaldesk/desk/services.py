@@ -40,6 +40,7 @@ from loyaldesk.desk.models import (
 )
 from loyaldesk.desk.permissions import can_work
 from loyaldesk.desk.placeholders import render
+from loyaldesk.desk.repeat_contacts import link_repeat_contact
 from loyaldesk.service_levels.services import track_case
 
 CASE_SEQUENCE = "case"
@@ -193,6 +194,7 @@ def open_case(
         raw_source=raw_source,
     )
     case.save()
+    link_repeat_contact(case, actor=logged_by, at=at)
     track_case(case, at=at, actor=logged_by, reapply=True)
     return case
 
@@ -365,6 +367,8 @@ def change_case_details(
     case.updated_at = max(case.updated_at, at)
     record_event("case.updated", case=case, actor=actor, at=at, before=before, after=after)
     case.save()
+    if "category" in after:
+        link_repeat_contact(case, actor=actor, at=at)
     track_case(case, at=at, actor=actor, reapply=True)
     return case
 

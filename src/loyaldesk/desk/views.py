@@ -56,6 +56,7 @@ from loyaldesk.desk.selectors import (
     linked_cases,
     macros_for_case,
     recent_case_history,
+    repeat_contacts_of,
     user_choices,
     view_counts,
 )
@@ -184,6 +185,7 @@ def _render_case(request: HttpRequest, case: Case, status: int = 200, **bound) -
         "thread": thread,
         **_recent_history(case),
         "linked_cases": linked_cases(case),
+        **repeat_contacts_of(case, request.user),
         "other_cases": customer_other_cases(case, request.user),
         "can_work": can_work(request.user, case),
         "chooses_assignee": leads_queue_of(request.user, case),
