@@ -40,11 +40,22 @@ class OpenRepairForm(forms.Form):
         self.fields["unit"].queryset = units
 
 
+class PageForm(forms.Form):
+    """A form of the repair page, several of which share a field name: ids of its own."""
+
+    ids = "id_%s"
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", self.ids)
+        super().__init__(*args, **kwargs)
+
+
 class StageForm(forms.Form):
     stage = forms.ChoiceField(choices=RepairStage.choices)
 
 
-class AcknowledgementForm(forms.Form):
+class AcknowledgementForm(PageForm):
+    ids = "acknowledgement_%s"
     via = forms.ChoiceField(label=_("How the customer said so"), choices=CustomerReply.choices)
 
 
@@ -61,7 +72,9 @@ class EstimateForm(forms.Form):
     )
 
 
-class EstimateAnswerForm(forms.Form):
+class EstimateAnswerForm(PageForm):
+    ids = "answer_%s"
+
     answer = forms.ChoiceField(
         label=_("Answer"), choices=[("approved", _("Approved")), ("declined", _("Declined"))]
     )
