@@ -113,3 +113,18 @@ def test_cases_resolved_now_are_too_recent(customer, queue, agent):
     resolve(contact(customer, queue, now - DAY), agent, now - DAY)
     [total] = first_contact_resolution(now - 2 * DAY, now, now, within_days=7)
     assert (total.settled, total.too_recent, total.rate) == (0, 1, None)
+
+
+def test_the_service_level_report_shows_first_contact_resolution(
+    client, customer, queue, agent, lead, settings
+):
+    settings.REPEAT_CONTACT_DAYS = 7
+    now = timezone.now()
+    resolve(contact(customer, queue, now - 20 * DAY), agent, now - 19 * DAY)
+    contact(customer, queue, now - 15 * DAY)
+    client.force_login(lead)
+    page = client.get(reverse("service_levels:report"), {"by": "channel"}).content.decode()
+    section = page.split('id="first-contact"')[1]
+    assert (
+        '<th scope="row">Email</th><td>1</td><td>0</td><td>0 %</td><td>1</td><td>0</td>' in section
+    )
