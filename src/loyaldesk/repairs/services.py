@@ -156,6 +156,33 @@ def _flag_repeat(repair: RepairOrder, previous: RepairOrder, actor: User, at: da
         change_case_details(case, actor=actor, at=at, priority=raised)
 
 
+def _received(
+    case: Case,
+    unit: OwnedProduct,
+    fault: str,
+    may_erase_data: bool,
+    repeat_of: RepairOrder | None,
+    at: datetime,
+) -> RepairOrder:
+    """A new repair in its first stage, with the warranty of the day and its family's target."""
+    target = RepairTarget.objects.filter(product_family=unit.product.category).first()
+    return RepairOrder.objects.create(
+        number=reserve_numbers(REPAIR_SEQUENCE)[0],
+        case=case,
+        owned_product=unit,
+        fault=fault.strip(),
+        stage=RepairStage.RECEIVED,
+        stage_entered_at=at,
+        opened_at=at,
+        target_days=target.total_days if target else None,
+        due_at=at + days(target.total_days) if target else None,
+        in_warranty=unit.warranty(timezone.localdate(at)).state in COVERED,
+        may_erase_data=may_erase_data,
+        data_loss_warned_at=at if may_erase_data else None,
+        repeat_of=repeat_of,
+    )
+
+
 @transaction.atomic
 def open_repair(
     case: Case,
@@ -182,23 +209,10 @@ def open_repair(
     if RepairOrder.objects.filter(owned_product=unit, closed_at__isnull=True).exists():
         raise UnitInRepair(str(unit))
     previous = previous_return(unit)
-    repeat = previous is not None and is_repeat(previous.closed_at, at, repeat_window())
-    target = RepairTarget.objects.filter(product_family=unit.product.category).first()
-    repair = RepairOrder.objects.create(
-        number=reserve_numbers(REPAIR_SEQUENCE)[0],
-        case=case,
-        owned_product=unit,
-        fault=fault.strip(),
-        stage=RepairStage.RECEIVED,
-        stage_entered_at=at,
-        opened_at=at,
-        target_days=target.total_days if target else None,
-        due_at=at + days(target.total_days) if target else None,
-        in_warranty=unit.warranty(timezone.localdate(at)).state in COVERED,
-        may_erase_data=may_erase_data,
-        data_loss_warned_at=at if may_erase_data else None,
-        repeat_of=previous if repeat else None,
+    repeat_of = (
+        previous if previous and is_repeat(previous.closed_at, at, repeat_window()) else None
     )
+    repair = _received(case, unit, fault, may_erase_data, repeat_of, at)
     StageEntry.objects.create(repair=repair, stage=RepairStage.RECEIVED, entered_at=at, actor=actor)
     message = _tell_customer(
         repair,
@@ -219,8 +233,8 @@ def open_repair(
         due_at=repair.due_at.isoformat() if repair.due_at else None,
         message=message,
     )
-    if repeat:
-        _flag_repeat(repair, previous, actor, at)
+    if repeat_of is not None:
+        _flag_repeat(repair, repeat_of, actor, at)
     return repair
 
 
