@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import count
 from random import Random
 
@@ -31,6 +32,11 @@ from loyaldesk.demo.case_history import CaseHistoryWriter
 from loyaldesk.demo.catalogue import COUNTRY
 from loyaldesk.demo.parameters import DAY, YEAR, GeneratorParameters
 from loyaldesk.demo.people import ascii_slug, email_address, name_pools, phone_number
+from loyaldesk.demo.service_levels import (
+    give_key_account_an_expectation,
+    install_demo_policies,
+    measure_demo_cases,
+)
 from loyaldesk.demo.simulation import CasePlan, CustomerLife, Simulation
 from loyaldesk.demo.stamps import day, stamp
 from loyaldesk.demo.survey_history import SurveyHistoryWriter, install_surveys
@@ -234,7 +240,7 @@ def generate(
         "purchases": rows.written[Purchase],
         "cases": rows.written[Case],
         "messages": rows.written[Message],
-        "events": rows.written[Event],
+        "events": rows.written[Event] + generator.cases.counts["sla_events"],
         "invitations": rows.written[Invitation],
         "answers": rows.written[Answer],
         "recovery_tasks": rows.written[RecoveryTask],
@@ -279,6 +285,9 @@ def _load(parameters, start: float, end: float, progress: bool, fresh: bool):
             writer.drain()
         connection.check_constraints(table_names=[model._meta.db_table for model in WRITE_ORDER])
         reset_sequences()
+        install_demo_policies()
+        give_key_account_an_expectation()
+        generator.cases.counts.update(measure_demo_cases(datetime.fromtimestamp(end, UTC)))
         fill_bands()
         tallies.rebuild()
     return generator, rows, truth

@@ -158,6 +158,8 @@ class CaseHistoryWriter:
         )
         actor_kind = "staff" if logged_by else "customer"
         self._event(case, logged_by, actor_kind, "case.opened", at, "{}", opened)
+        if plan.repeat_of is not None:
+            self._link_repeat(case, plan.repeat_of, number, logged_by, at)
         case.turns = [moment]
         if plan.channel == "phone":
             text = texts.call_summary(language, plan.topic, values)
@@ -171,6 +173,15 @@ class CaseHistoryWriter:
             external_id = f"<{number}.{case.case_id}@{case.address.partition('@')[2]}>"
         self._message(case, "inbound", plan.channel, text, at, external_id=external_id)
         self.counts["messages.inbound"] += 1
+
+    def _link_repeat(self, case: CaseState, earlier, number: int, logged_by, at: str) -> None:
+        """The desk links a repeat contact to the earlier case on the topic: both record it."""
+        actor_kind = "staff" if logged_by else "system"
+        self._event(case, logged_by, actor_kind, "case.repeat_of", at, "{}",
+                    f'{{"repeat_of": {earlier.number}}}')  # fmt: skip
+        repeated = f'{{"by": {number}}}'
+        self.events.append((self.next_event(), earlier.case_id, case.customer_id, logged_by,
+                            actor_kind, "case.repeated", at, "{}", repeated))  # fmt: skip
 
     def _assign(self, case: CaseState, moment: float, at: str) -> None:
         agent = case.plan.agent
@@ -222,5 +233,5 @@ class CaseHistoryWriter:
             stamp(case.closed_at) if case.closed_at else None,
             stamp(case.updated), case.reopen_count, None, None, False, False,
         ))  # fmt: skip
-        plan.case_id, plan.turns = case.case_id, case.turns
+        plan.case_id, plan.number, plan.turns = case.case_id, number, case.turns
         self.counts[f"cases.{status}"] += 1

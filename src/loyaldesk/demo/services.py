@@ -24,6 +24,7 @@ from loyaldesk.demo.followups import add_lead_follow_ups
 from loyaldesk.demo.inbox import fill_inbox
 from loyaldesk.demo.parameters import YEAR, GeneratorParameters
 from loyaldesk.desk.models import Case
+from loyaldesk.service_levels.escalation import forecast_breaches, run_escalations
 
 MANIFEST = "demo-manifest.json"
 TRUTH = "demo-truth.csv"
@@ -112,6 +113,9 @@ def _generate(data_dir: Path, parameters: GeneratorParameters, end, progress) ->
     manifest = report.manifest()
     manifest["counts"]["fresh_cases"] = fill_inbox(parameters.seed, now)
     manifest["counts"]["fresh_recovery_tasks"] = add_lead_follow_ups(parameters.seed, now)
+    # What the minute job would find on the first tick: due escalations, then the forecast.
+    manifest["counts"]["escalations"] = run_escalations(now)
+    manifest["counts"]["at_risk"] = forecast_breaches(now)
     # The manifest is written last: its presence says the generation finished.
     (data_dir / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return manifest["counts"]

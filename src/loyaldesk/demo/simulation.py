@@ -100,6 +100,7 @@ class CasePlan:
     first_response_hours: float = 0.0
     resolution_hours: float = 0.0
     case_id: int | None = None
+    number: int | None = None
     turns: list[float] | None = None
     """Set when the case is written: the moments it was opened, settled (resolved), reopened,
     settled again..., up to the end of history; it is active between a turn at an even index

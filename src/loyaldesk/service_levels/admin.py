@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from loyaldesk.customers.models import ChannelChoice, Segment
+from loyaldesk.customers.models import ChannelChoice, CustomerLanguage, Segment
 from loyaldesk.desk.admin import RecordAdmin
 from loyaldesk.desk.categories import category_choices
 from loyaldesk.desk.models import Priority
@@ -60,6 +60,7 @@ class PolicyForm(forms.ModelForm):
     priorities = picked(_("priorities"), Priority.choices)
     channels = picked(_("channels"), ChannelChoice.choices)
     categories = picked(_("categories"), ())
+    languages = picked(_("languages of the case"), CustomerLanguage.choices)
 
     class Meta:
         model = Policy
@@ -73,6 +74,7 @@ class PolicyForm(forms.ModelForm):
             "priorities",
             "channels",
             "categories",
+            "languages",
             "queues",
             "first_response_minutes",
             "next_response_minutes",

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from loyaldesk.customers.models import ChannelChoice, Organisation, Segment
+from loyaldesk.customers.models import ChannelChoice, CustomerLanguage, Organisation, Segment
 from loyaldesk.desk.models import Case, Priority, Queue
 from loyaldesk.service_levels.business_time import Calendar, CalendarError
 
@@ -181,6 +181,7 @@ class Policy(Targets):
     priorities = models.JSONField(_("priorities"), default=list, blank=True)
     channels = models.JSONField(_("channels"), default=list, blank=True)
     categories = models.JSONField(_("categories"), default=list, blank=True)
+    languages = models.JSONField(_("languages of the case"), default=list, blank=True)
     queues = models.ManyToManyField(Queue, verbose_name=_("queues"), blank=True, related_name="+")
 
     class Meta:
@@ -196,6 +197,7 @@ class Policy(Targets):
             ("segments", Segment.values),
             ("priorities", Priority.values),
             ("channels", ChannelChoice.values),
+            ("languages", CustomerLanguage.values),
         ]
         for field, allowed in checks:
             values = getattr(self, field)

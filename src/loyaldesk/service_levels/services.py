@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
@@ -12,7 +13,7 @@ from django.utils import timezone
 from loyaldesk.accounts.models import User
 from loyaldesk.customers.models import Customer
 from loyaldesk.desk.events import record_event
-from loyaldesk.desk.models import Case, Event
+from loyaldesk.desk.models import ActorKind, Case, Event
 from loyaldesk.service_levels.event_log import TIMER_EVENT_KINDS, LogBuilder
 from loyaldesk.service_levels.models import (
     Alert,
@@ -55,27 +56,63 @@ def publish_policy(policy: Policy) -> PolicyVersion:
     return PolicyVersion.objects.create(policy=policy, number=number, definition=definition)
 
 
-def _matches(policy: Policy, case: Case, organisations: set[int]) -> bool:
+@dataclass(frozen=True)
+class CaseFacts:
+    """What policies match a case on."""
+
+    segment: str
+    priority: str
+    channel: str
+    category: str
+    language: str
+    queue: int | None
+    organisations: frozenset[int] = frozenset()
+
+    @classmethod
+    def of(cls, case: Case, organisations: frozenset[int] | None = None) -> CaseFacts:
+        """The case's facts; its customer's organisations read unless given."""
+        if organisations is None:
+            memberships = case.customer.memberships.values_list("organisation_id", flat=True)
+            organisations = frozenset(memberships)
+        return cls(
+            segment=case.customer.segment,
+            priority=case.priority,
+            channel=case.origin_channel,
+            category=case.category,
+            language=case.language,
+            queue=case.queue_id,
+            organisations=organisations,
+        )
+
+
+def matches(policy: Policy, facts: CaseFacts) -> bool:
+    """Whether a case meets every condition of the policy (an empty condition allows all);
+    the policy's queues and organisations prefetched."""
     checks = [
-        (policy.segments, case.customer.segment),
-        (policy.priorities, case.priority),
-        (policy.channels, case.origin_channel),
-        (policy.categories, case.category),
+        (policy.segments, facts.segment),
+        (policy.priorities, facts.priority),
+        (policy.channels, facts.channel),
+        (policy.categories, facts.category),
+        (policy.languages, facts.language),
     ]
     if any(allowed and value not in allowed for allowed, value in checks):
         return False
     queues = {queue.pk for queue in policy.queues.all()}
-    if queues and case.queue_id not in queues:
+    if queues and facts.queue not in queues:
         return False
     wanted = {organisation.pk for organisation in policy.organisations.all()}
-    return not wanted or bool(wanted & organisations)
+    return not wanted or bool(wanted & facts.organisations)
+
+
+def active_policies() -> list[Policy]:
+    """The active policies in the order they are tried."""
+    return list(Policy.objects.filter(is_active=True).prefetch_related("queues", "organisations"))
 
 
 def matching_policy(case: Case) -> Policy | None:
     """The first active policy, in order, whose conditions the case meets."""
-    organisations = set(case.customer.memberships.values_list("organisation_id", flat=True))
-    policies = Policy.objects.filter(is_active=True).prefetch_related("queues", "organisations")
-    return next((policy for policy in policies if _matches(policy, case, organisations)), None)
+    facts = CaseFacts.of(case)
+    return next((policy for policy in active_policies() if matches(policy, facts)), None)
 
 
 def expectation_of(customer: Customer) -> Expectation | None:
@@ -91,15 +128,12 @@ def expectation_of(customer: Customer) -> Expectation | None:
     return None
 
 
-def measured_against(case: Case) -> dict:
-    """What `sla.policy_applied` records for the case now: policy, version, targets in
-    business seconds (the customer's expectation overriding), and the calendar."""
-    policy = matching_policy(case)
-    if policy is None:
-        return {"policy": None}
-    version = publish_policy(policy)
+def applied_targets(
+    policy: Policy, version: PolicyVersion, expectation: Expectation | None
+) -> dict:
+    """What `sla.policy_applied` records: policy, version, targets in business seconds (the
+    expectation overriding), and the calendar."""
     minutes = dict(version.definition["targets"])
-    expectation = expectation_of(case.customer)
     if expectation is not None:
         for target, value in expectation.target_minutes().items():
             if value is not None:
@@ -112,6 +146,14 @@ def measured_against(case: Case) -> dict:
         "calendar": version.definition["calendar"],
         "expectation": None if expectation is None else expectation.pk,
     }
+
+
+def measured_against(case: Case) -> dict:
+    """What `sla.policy_applied` records for the case now ({"policy": None} if none matches)."""
+    policy = matching_policy(case)
+    if policy is None:
+        return {"policy": None}
+    return applied_targets(policy, publish_policy(policy), expectation_of(case.customer))
 
 
 def applied_now(case: Case) -> dict:
@@ -168,13 +210,47 @@ def measure_case(case: Case, *, now: datetime | None = None) -> None:
     version = applied[-1].get("version")
     stored = _store_timers(case, timers, version, now)
     _store_measures(case, timers, version)
-    states = timers.states.values()
-    case.sla_due_at = _instant(timers.earliest_due[0])
-    case.sla_breached = any(int(state.breached[0]) != UNSET for state in states)
+    _set_case_state(case, timers, 0)
     case.sla_at_risk = any(timer.at_risk for timer in stored)
     Case.objects.filter(pk=case.pk).update(
         sla_due_at=case.sla_due_at, sla_breached=case.sla_breached, sla_at_risk=case.sla_at_risk
     )
+
+
+def _set_case_state(case: Case, timers, index: int) -> None:
+    """The case's earliest due time and whether any target was breached."""
+    case.sla_due_at = _instant(timers.earliest_due[index])
+    case.sla_breached = any(int(state.breached[index]) != UNSET for state in timers.states.values())
+
+
+TIMER_FIELDS = [
+    "policy_version",
+    "target_seconds",
+    "due_at",
+    "fulfilled_at",
+    "breached_at",
+    "elapsed_seconds",
+    "paused_seconds",
+    "running",
+    "waiting",
+    "wait",
+    "computed_at",
+]
+
+
+def _fill_timer(timer: CaseTimer, states, index: int, version: int | None, now: datetime) -> None:
+    target_seconds = int(states.target[index])
+    timer.policy_version_id = version
+    timer.target_seconds = None if target_seconds >= NO_TARGET else target_seconds
+    timer.due_at = _instant(states.due[index])
+    timer.fulfilled_at = _instant(states.fulfilled[index])
+    timer.breached_at = _instant(states.breached[index])
+    timer.elapsed_seconds = int(states.elapsed[index])
+    timer.paused_seconds = int(states.paused[index])
+    timer.running = bool(states.running[index])
+    timer.waiting = bool(states.waiting[index])
+    timer.wait = int(states.wait[index])
+    timer.computed_at = now
 
 
 def _store_timers(case: Case, timers, version: int | None, now: datetime) -> list[CaseTimer]:
@@ -184,50 +260,56 @@ def _store_timers(case: Case, timers, version: int | None, now: datetime) -> lis
         timer = existing.get(TARGET_KINDS[target]) or CaseTimer(
             case=case, target=TARGET_KINDS[target]
         )
-        target_seconds = int(states.target[0])
-        timer.policy_version_id = version
-        timer.target_seconds = None if target_seconds >= NO_TARGET else target_seconds
-        timer.due_at = _instant(states.due[0])
-        timer.fulfilled_at = _instant(states.fulfilled[0])
-        timer.breached_at = _instant(states.breached[0])
-        timer.elapsed_seconds = int(states.elapsed[0])
-        timer.paused_seconds = int(states.paused[0])
-        timer.running = bool(states.running[0])
-        timer.waiting = bool(states.waiting[0])
-        timer.wait = int(states.wait[0])
-        timer.computed_at = now
+        _fill_timer(timer, states, 0, version, now)
         (changed if timer.pk else created).append(timer)
     CaseTimer.objects.bulk_create(created)
-    CaseTimer.objects.bulk_update(
-        changed,
-        [
-            "policy_version",
-            "target_seconds",
-            "due_at",
-            "fulfilled_at",
-            "breached_at",
-            "elapsed_seconds",
-            "paused_seconds",
-            "running",
-            "waiting",
-            "wait",
-            "computed_at",
-        ],
-    )
+    CaseTimer.objects.bulk_update(changed, TIMER_FIELDS)
     return changed + created
+
+
+def _measure_key(measures, index: int) -> tuple[str, int, str]:
+    return (
+        TARGET_KINDS[Target(measures.target[index])],
+        int(measures.cycle[index]),
+        OUTCOMES[int(measures.outcome[index])],
+    )
+
+
+def _new_measure(case: Case, measures, index: int, version: int | None) -> ServiceMeasure:
+    target, cycle, outcome = _measure_key(measures, index)
+    return ServiceMeasure(
+        case=case,
+        target=target,
+        cycle=cycle,
+        outcome=outcome,
+        at=_instant(measures.at[index]),
+        wall_seconds=int(measures.wall_seconds[index]),
+        business_seconds=int(measures.business_seconds[index]),
+        target_seconds=int(measures.target_seconds[index]),
+        policy_version_id=version,
+        queue_id=case.queue_id,
+        agent_id=case.assignee_id,
+        channel=case.origin_channel,
+    )
+
+
+def _measure_event(measure: ServiceMeasure) -> dict:
+    return {
+        "target": measure.target,
+        "wait": measure.cycle,
+        "wall_seconds": measure.wall_seconds,
+        "business_seconds": measure.business_seconds,
+        "target_seconds": measure.target_seconds,
+    }
 
 
 def _store_measures(case: Case, timers, version: int | None) -> None:
     """Keep the case's measures equal to what its events give; new ones are events too."""
     measures = timers.measures
-    wanted = {}
-    for index in np.flatnonzero(measures.target_seconds < NO_TARGET):
-        key = (
-            TARGET_KINDS[Target(measures.target[index])],
-            int(measures.cycle[index]),
-            OUTCOMES[int(measures.outcome[index])],
-        )
-        wanted[key] = index
+    wanted = {
+        _measure_key(measures, index): index
+        for index in np.flatnonzero(measures.target_seconds < NO_TARGET)
+    }
     stored = {
         (measure.target, measure.cycle, measure.outcome): measure
         for measure in ServiceMeasure.objects.filter(case=case)
@@ -239,40 +321,65 @@ def _store_measures(case: Case, timers, version: int | None) -> None:
     }
     stale = [measure.pk for key, measure in stored.items() if key not in kept]
     ServiceMeasure.objects.filter(pk__in=stale).delete()
-    fresh = []
-    for key, index in wanted.items():
-        if key in kept:
-            continue
-        target, cycle, outcome = key
-        measure = ServiceMeasure(
-            case=case,
-            target=target,
-            cycle=cycle,
-            outcome=outcome,
-            at=_instant(measures.at[index]),
-            wall_seconds=int(measures.wall_seconds[index]),
-            business_seconds=int(measures.business_seconds[index]),
-            target_seconds=int(measures.target_seconds[index]),
-            policy_version_id=version,
-            queue_id=case.queue_id,
-            agent_id=case.assignee_id,
-            channel=case.origin_channel,
-        )
-        fresh.append(measure)
+    fresh = [
+        _new_measure(case, measures, index, version)
+        for key, index in wanted.items()
+        if key not in kept
+    ]
     ServiceMeasure.objects.bulk_create(fresh)
     for measure in sorted(fresh, key=lambda measure: measure.at):
         record_event(
-            f"sla.{measure.outcome}",
-            case=case,
-            at=measure.at,
-            after={
-                "target": measure.target,
-                "wait": measure.cycle,
-                "wall_seconds": measure.wall_seconds,
-                "business_seconds": measure.business_seconds,
-                "target_seconds": measure.target_seconds,
-            },
+            f"sla.{measure.outcome}", case=case, at=measure.at, after=_measure_event(measure)
         )
+
+
+@transaction.atomic
+def measure_loaded_cases(cases: list[Case], now: datetime) -> int:
+    """Derive, in one pass, the timers and measures of cases written in bulk with their
+    events (the demo, imports) and measured never before; returns how many had a policy."""
+    rows = _timer_rows(cases)
+    versions = {
+        case_id: after.get("version")
+        for case_id, _, kind, after, _ in rows
+        if kind == "sla.policy_applied"
+    }
+    measured = [case for case in cases if case.pk in versions]
+    if not measured:
+        return 0
+    timers = case_timers(measured, now, [row for row in rows if row[0] in versions])
+    by_id = {case.pk: case for case in measured}
+    created = []
+    for index, case_id in enumerate(timers.case.tolist()):
+        case = by_id[case_id]
+        for target, states in timers.states.items():
+            timer = CaseTimer(case=case, target=TARGET_KINDS[target])
+            _fill_timer(timer, states, index, versions[case_id], now)
+            created.append(timer)
+        _set_case_state(case, timers, index)
+    measures = timers.measures
+    fresh = []
+    for index in np.flatnonzero(measures.target_seconds < NO_TARGET):
+        case_id = int(measures.case[index])
+        fresh.append(_new_measure(by_id[case_id], measures, index, versions[case_id]))
+    CaseTimer.objects.bulk_create(created, batch_size=2000)
+    ServiceMeasure.objects.bulk_create(fresh, batch_size=2000)
+    Event.objects.bulk_create(
+        [
+            Event(
+                kind=f"sla.{measure.outcome}",
+                case=measure.case,
+                customer_id=measure.case.customer_id,
+                actor_kind=ActorKind.SYSTEM,
+                at=measure.at,
+                before={},
+                after=_measure_event(measure),
+            )
+            for measure in sorted(fresh, key=lambda measure: measure.at)
+        ],
+        batch_size=2000,
+    )
+    Case.objects.bulk_update(measured, ["sla_due_at", "sla_breached"], batch_size=1000)
+    return len(measured)
 
 
 def track_case(
