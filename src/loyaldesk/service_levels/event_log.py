@@ -8,9 +8,11 @@ No Django import: rows come in as plain tuples.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 import numpy as np
 
@@ -36,6 +38,13 @@ ANSWERED_LIVE = frozenset({"phone", "chat"})
 
 def calendar_of(definition: dict) -> Calendar:
     """The pure calendar a policy version keeps as plain data."""
+    return _calendar(json.dumps(definition, sort_keys=True))
+
+
+@lru_cache(maxsize=256)
+def _calendar(key: str) -> Calendar:
+    # Building a calendar looks up its public holidays: worth doing once per definition.
+    definition = json.loads(key)
     return Calendar(
         time_zone=definition["time_zone"],
         week=tuple(tuple(tuple(pair) for pair in day) for day in definition["week"]),
