@@ -117,6 +117,12 @@ def test_a_period_that_ends_before_it_starts_is_refused(api_as, manager):
     assert "until" in response.json()["errors"]
 
 
+def test_dates_beyond_the_calendar_are_refused_not_crashed_on(api_as, manager):
+    for query in ({"until": "0001-01-01"}, {"since": "9999-12-30", "until": "9999-12-31"}):
+        response = api_as(manager).get("/api/surveys/figures", query)
+        assert response.status_code == 422
+
+
 def test_days_are_the_desks_days(
     api_as, client, manager, settings, standard_surveys, resolved_case
 ):

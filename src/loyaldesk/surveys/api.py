@@ -21,6 +21,8 @@ from loyaldesk.surveys.models import Answer, QuestionKind, RecoveryState, Survey
 from loyaldesk.surveys.selectors import visible_recovery_tasks
 from loyaldesk.surveys.statistics import known
 
+# Outside these, the period's day arithmetic would overflow Python's dates.
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9998, 12, 31)
 router = Router(tags=["surveys"])
 NEWEST = Ordering("answered_at")
 DUE_FIRST = Ordering("due_at", descending=False)
@@ -71,6 +73,10 @@ class ReportQuery(Schema):
     language: CustomerLanguage | None = None
 
     def to_filter(self) -> reports.AnswerFilter:
+        for name in ("since", "until"):
+            day = getattr(self, name)
+            if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+                raise ValidationError({name: "pick a date between 1970 and 9998"})
         until = self.until or timezone.localdate()
         since = self.since or until - timedelta(days=DEFAULT_DAYS - 1)
         if since > until or (until - since).days > MAX_DAYS:
