@@ -31,6 +31,17 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request through the test client leaves
+    the language of its user active in the thread, as Django's locale middleware does."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def queue(db):
     return Queue.objects.create(name="General", slug="general", is_default=True)
