@@ -237,11 +237,11 @@ def test_a_queue_slower_than_its_backlog_is_warned_once(
     customer, queue, agent, lead, front_team, standard
 ):
     early = paris(MONDAY, 9)
-    answered = backlog(customer, queue, 2, early)
+    answered = backlog(customer, queue, 8, early)
     for case in answered:
         reply_to_customer(case, agent=agent, text="Ci pensiamo noi.", at=paris(MONDAY, 10))
     waiting = backlog(customer, queue, 6, paris(MONDAY, 10, 30))
-    # Two replies in the last two business hours: one an hour, so the queue reaches the k-th
+    # Eight replies in the last eight business hours: one an hour, so the queue reaches the k-th
     # waiting case k business hours after 11:00 (12:00, 14:30, 15:30, 16:30...). Each is due
     # four business hours after it came, from 16:00: the fourth case on are late.
     now = paris(MONDAY, 11)

@@ -29,7 +29,12 @@ def test_elapsed_counts_open_time_since_the_last_computation_for_running_clocks_
 
 
 def test_the_pace_window_reaches_back_over_closed_time():
-    assert window_start(CLOCK, paris(3, 10)) == paris(2, 17)  # Tuesday 10:00 <- Monday 17:00
+    # Eight business hours before Tuesday 10:00: 9:00-10:00, then Monday 14:00-18:00 and
+    # 9:30-12:30.
+    assert window_start(CLOCK, paris(3, 10)) == paris(2, 9, 30)
+    # One business hour back is Tuesday's opening, the same business moment as Monday's close:
+    # the earliest instant is given, so nothing closed is left out of the window.
+    assert window_start(CLOCK, paris(3, 10), seconds=3600) == paris(2, 18)
 
 
 def test_a_queue_reaches_its_cases_in_business_time_and_never_at_a_standstill():

@@ -25,6 +25,7 @@ from loyaldesk.demo.inbox import fill_inbox
 from loyaldesk.demo.parameters import YEAR, GeneratorParameters
 from loyaldesk.desk.models import Case
 from loyaldesk.service_levels.escalation import forecast_breaches, run_escalations
+from loyaldesk.service_levels.services import record_due_breaches
 
 MANIFEST = "demo-manifest.json"
 TRUTH = "demo-truth.csv"
@@ -113,7 +114,8 @@ def _generate(data_dir: Path, parameters: GeneratorParameters, end, progress) ->
     manifest = report.manifest()
     manifest["counts"]["fresh_cases"] = fill_inbox(parameters.seed, now)
     manifest["counts"]["fresh_recovery_tasks"] = add_lead_follow_ups(parameters.seed, now)
-    # What the minute job would find on the first tick: due escalations, then the forecast.
+    # What the minute job would find on the first tick: breaches, escalations, the forecast.
+    manifest["counts"]["breaches_due"] = record_due_breaches(now)
     manifest["counts"]["escalations"] = run_escalations(now)
     manifest["counts"]["at_risk"] = forecast_breaches(now)
     # The manifest is written last: its presence says the generation finished.

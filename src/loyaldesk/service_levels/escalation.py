@@ -184,7 +184,7 @@ def _alert(escalation: Escalation, recipients: list[User], now: datetime) -> Non
 
 def forecast_breaches(now: datetime | None = None) -> int:
     """Place each queue's running response targets in due order at the queue's pace of the
-    last two business hours; warn its team lead once per wait that will be late. Returns
+    last eight business hours; warn its team lead once per wait that will be late. Returns
     how many cases are at risk."""
     now = now or timezone.now()
     timers = list(

@@ -11,7 +11,8 @@ import numpy as np
 
 from loyaldesk.service_levels.business_time import NEVER, BusinessClock
 
-PACE_WINDOW_SECONDS = 2 * 3600
+# A working day: a team of three answers in bursts, so a couple of hours say little.
+PACE_WINDOW_SECONDS = 8 * 3600
 
 
 def threshold_seconds(target_seconds: np.ndarray, percent: np.ndarray | int) -> np.ndarray:
