@@ -140,6 +140,8 @@ def test_list_keys_move_between_cases_and_a_takes_the_case(
     expect(first).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=re.compile(case.subject))).to_be_visible()
+    # The heading shows before the page's deferred script listens for keys.
+    page.wait_for_load_state()
 
     page.keyboard.press("a")
     expect(page.get_by_text("Assignment saved.")).to_be_visible()
