@@ -182,6 +182,15 @@ def test_a_bad_period_is_refused_not_crashed(client, manager):
     assert client.get("/surveys/", {"since": "yesterday"}).status_code == 200
 
 
+def test_dates_beyond_the_calendar_are_refused_not_crashed_on(client, manager):
+    client_as(client, manager)
+    for path in ("/surveys/", "/surveys/answers/"):
+        for query in ({"until": "0001-01-01"}, {"since": "9999-12-30", "until": "9999-12-31"}):
+            page = client.get(path, query)
+            assert page.status_code == 200
+            assert "Pick a date between 1970 and 9998." in page.content.decode()
+
+
 def test_team_lead_records_the_outcome_of_a_follow_up(
     client, general, customer, queue, lead, front_team
 ):

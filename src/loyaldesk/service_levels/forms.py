@@ -1,31 +1,24 @@
 from datetime import date, timedelta
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from loyaldesk.core.periods import start_of_day, within_reach
 from loyaldesk.core.widgets import PlainSelect
 from loyaldesk.customers.models import ChannelChoice
 from loyaldesk.desk.models import Queue
 from loyaldesk.service_levels.models import Policy
-from loyaldesk.service_levels.reports import GROUPINGS, MeasureFilter, start_of_day
+from loyaldesk.service_levels.reports import GROUPINGS, MeasureFilter
 
 ANY = [("", _("Any"))]
 DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366
-FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9998, 12, 31)
 GROUPING_LABELS = {
     "policy": _("Policy"),
     "queue": _("Queue"),
     "agent": _("Agent"),
     "channel": _("Channel"),
 }
-
-
-def within_reach(day: date) -> None:
-    """Refuse dates the period's arithmetic cannot reach."""
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValidationError(_("Pick a date between 1970 and 9998."))
 
 
 class AttainmentFilterForm(forms.Form):

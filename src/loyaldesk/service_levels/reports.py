@@ -16,13 +16,12 @@ values lies at rank (n - 1) * p / 100, interpolated linearly between the two val
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime
 from itertools import pairwise
 
 import numpy as np
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, When
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loyaldesk.accounts.models import User
@@ -43,11 +42,6 @@ NO_GROUP = {
     "channel": _("No channel"),
 }
 TARGETS = [TargetKind.FIRST_RESPONSE, TargetKind.NEXT_RESPONSE, TargetKind.RESOLUTION]
-
-
-def start_of_day(day: date) -> datetime:
-    """Midnight at the start of a date, in the desk's time zone (where reports cut days)."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 @dataclass(frozen=True)

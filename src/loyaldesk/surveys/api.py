@@ -12,6 +12,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja import Status as Reply
 
 from loyaldesk.core.pagination import Ordering, keyset_page
+from loyaldesk.core.periods import FIRST_DAY, LAST_DAY, start_of_day
 from loyaldesk.core.schemas import MAX_ID, Id, text
 from loyaldesk.customers.models import ChannelChoice, Customer, CustomerLanguage
 from loyaldesk.desk.permissions import ensure, visible_cases
@@ -21,8 +22,6 @@ from loyaldesk.surveys.models import Answer, QuestionKind, RecoveryState, Survey
 from loyaldesk.surveys.selectors import visible_recovery_tasks
 from loyaldesk.surveys.statistics import known
 
-# Outside these, the period's day arithmetic would overflow Python's dates.
-FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9998, 12, 31)
 router = Router(tags=["surveys"])
 NEWEST = Ordering("answered_at")
 DUE_FIRST = Ordering("due_at", descending=False)
@@ -76,14 +75,14 @@ class ReportQuery(Schema):
         for name in ("since", "until"):
             day = getattr(self, name)
             if day is not None and not FIRST_DAY <= day <= LAST_DAY:
-                raise ValidationError({name: "pick a date between 1970 and 9998"})
+                raise ValidationError({name: f"pick a date from {FIRST_DAY} to {LAST_DAY}"})
         until = self.until or timezone.localdate()
         since = self.since or until - timedelta(days=DEFAULT_DAYS - 1)
         if since > until or (until - since).days > MAX_DAYS:
             raise ValidationError({"until": "the period must end after it starts, within 3 years"})
         return reports.AnswerFilter(
-            since=reports.start_of_day(since),
-            until=reports.start_of_day(until + timedelta(days=1)),
+            since=start_of_day(since),
+            until=start_of_day(until + timedelta(days=1)),
             survey=self.survey,
             team=self.team,
             queue=self.queue,

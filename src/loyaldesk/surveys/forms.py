@@ -4,12 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from loyaldesk.accounts.models import Team, User
+from loyaldesk.core.periods import start_of_day, within_reach
 from loyaldesk.core.widgets import PlainSelect
 from loyaldesk.customers.models import ChannelChoice, CustomerLanguage
 from loyaldesk.desk.categories import category_choices
 from loyaldesk.desk.models import Queue
 from loyaldesk.surveys.models import QuestionKind, RecoveryState, Survey
-from loyaldesk.surveys.reports import BREAKDOWNS, AnswerFilter, start_of_day
+from loyaldesk.surveys.reports import BREAKDOWNS, AnswerFilter
 
 ANY = [("", _("Any"))]
 RATING_KINDS = (
@@ -36,9 +37,17 @@ class ReportFilterForm(forms.Form):
     """The period and cuts of the survey reports, read from the page's address."""
 
     since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
+        label=_("From"),
+        required=False,
+        validators=[within_reach],
+        widget=forms.DateInput({"type": "date"}),
     )
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
+    until = forms.DateField(
+        label=_("To"),
+        required=False,
+        validators=[within_reach],
+        widget=forms.DateInput({"type": "date"}),
+    )
     survey = forms.TypedChoiceField(
         label=_("Survey"), required=False, coerce=int, empty_value=None, widget=PlainSelect
     )

@@ -11,7 +11,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -43,11 +43,6 @@ from loyaldesk.surveys.service_received import BAND_FIELDS, CONTACT_BANDS, RESOL
 SCALE_RANGES = {kind: scale.scores for kind, scale in SCALES.items()}
 # The two top boxes of a scale: CSAT 4-5, expectation "better" or "much better".
 TOP_BOX_FROM = {"csat": 4, "expectation": 4, "overall": 3, "ces": 6}
-
-
-def start_of_day(day: date) -> datetime:
-    """Midnight at the start of a date, in the desk's time zone (where reports cut days)."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 @dataclass(frozen=True)
