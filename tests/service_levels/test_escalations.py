@@ -1,6 +1,6 @@
 """Escalation rules and predicted breaches, run as the periodic job runs them."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -20,9 +20,7 @@ from loyaldesk.service_levels.models import (
     Escalation,
     EscalationAction,
     EscalationRule,
-    OpeningRange,
     Policy,
-    ServiceCalendar,
 )
 from loyaldesk.service_levels.services import record_due_breaches
 
@@ -33,18 +31,6 @@ def paris(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 MONDAY, TUESDAY = 2, 3
-
-
-@pytest.fixture
-def office(db):
-    """Paris office hours with a lunch break."""
-    calendar = ServiceCalendar.objects.create(name="Paris", time_zone="Europe/Paris")
-    for weekday in range(5):
-        for opens, closes in ((time(9), time(12, 30)), (time(14), time(18))):
-            OpeningRange.objects.create(
-                calendar=calendar, weekday=weekday, opens=opens, closes=closes
-            )
-    return calendar
 
 
 @pytest.fixture
