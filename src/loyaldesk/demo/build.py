@@ -32,6 +32,7 @@ from loyaldesk.demo.case_history import CaseHistoryWriter
 from loyaldesk.demo.catalogue import COUNTRY
 from loyaldesk.demo.parameters import DAY, YEAR, GeneratorParameters
 from loyaldesk.demo.people import ascii_slug, email_address, name_pools, phone_number
+from loyaldesk.demo.repairs import write_demo_repairs
 from loyaldesk.demo.service_levels import (
     give_key_account_an_expectation,
     install_demo_policies,
@@ -239,8 +240,10 @@ def generate(
         "customers": parameters.customers,
         "purchases": rows.written[Purchase],
         "cases": rows.written[Case],
-        "messages": rows.written[Message],
-        "events": rows.written[Event] + generator.cases.counts["sla_events"],
+        "messages": rows.written[Message] + generator.cases.counts["repair_messages"],
+        "events": rows.written[Event]
+        + generator.cases.counts["sla_events"]
+        + generator.cases.counts["repair_events"],
         "invitations": rows.written[Invitation],
         "answers": rows.written[Answer],
         "recovery_tasks": rows.written[RecoveryTask],
@@ -287,7 +290,10 @@ def _load(parameters, start: float, end: float, progress: bool, fresh: bool):
         reset_sequences()
         install_demo_policies()
         give_key_account_an_expectation()
+        repairs = write_demo_repairs(parameters, generator.world, generator.names, plans, end)
+        generator.cases.counts.update(repairs.counts)
         generator.cases.counts.update(measure_demo_cases(datetime.fromtimestamp(end, UTC)))
+        repairs.update_cases()
         fill_bands()
         tallies.rebuild()
     return generator, rows, truth
