@@ -13,7 +13,7 @@ from loyaldesk.customers.models import OwnedProduct
 from loyaldesk.customers.services import create_customer
 from loyaldesk.desk.lifecycle import Status
 from loyaldesk.desk.models import MessageKind, Priority
-from loyaldesk.desk.services import change_status
+from loyaldesk.desk.services import change_status, close_resolved_cases
 from loyaldesk.repairs import services
 from loyaldesk.repairs.models import RepairOrder, StageEntry
 from loyaldesk.repairs.stages import Blocker, Stage
@@ -355,3 +355,18 @@ def test_the_case_history_tells_repair_events_in_words(case, unit, agent):
         f"Repair {repair.reference}: Received → Diagnosing",
         f"Repair {repair.reference}: loaner lent (Loaner VT-L12)",
     ]
+
+
+def test_a_resolved_case_stays_open_to_its_customer_while_its_repair_is_under_way(
+    case, unit, agent
+):
+    repair = open_repair(case, unit, agent)
+    change_status(case, Status.RESOLVED, actor=agent, at=T0 + 2 * HOUR)
+    week = timedelta(days=7)
+    assert close_resolved_cases(older_than=week, now=T0 + 10 * 24 * HOUR) == 0
+    services.move_to_stage(repair, Stage.CANCELLED, actor=agent, at=T0 + 11 * 24 * HOUR)
+    # Still resolved, not closed: the customer hears of the cancellation.
+    assert case.messages.filter(kind=MessageKind.OUTBOUND, created_at=T0 + 11 * 24 * HOUR).exists()
+    assert close_resolved_cases(older_than=week, now=T0 + 12 * 24 * HOUR) == 1
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from loyaldesk.accounts.models import User
@@ -41,6 +41,7 @@ from loyaldesk.desk.models import (
 from loyaldesk.desk.permissions import can_work
 from loyaldesk.desk.placeholders import render
 from loyaldesk.desk.repeat_contacts import link_repeat_contact
+from loyaldesk.repairs.models import RepairOrder
 from loyaldesk.service_levels.services import track_case
 
 CASE_SEQUENCE = "case"
@@ -374,9 +375,13 @@ def change_case_details(
 
 
 def close_resolved_cases(*, older_than: timedelta, now: datetime | None = None) -> int:
-    """Close cases resolved longer ago than `older_than`; returns how many were closed."""
+    """Close cases resolved longer ago than `older_than`, but not while a repair of theirs is
+    under way: the customer is told of its stages on the case. Returns how many were closed."""
     now = now or timezone.now()
-    due = Case.objects.filter(status=Status.RESOLVED, resolved_at__lte=now - older_than)
+    under_repair = RepairOrder.objects.filter(case=OuterRef("pk"), closed_at__isnull=True)
+    due = Case.objects.filter(status=Status.RESOLVED, resolved_at__lte=now - older_than).exclude(
+        Exists(under_repair)
+    )
     closed = 0
     for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
