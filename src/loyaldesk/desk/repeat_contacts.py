@@ -10,10 +10,8 @@ from django.db.models import Q
 
 from loyaldesk.accounts.models import User
 from loyaldesk.desk.events import record_event
-from loyaldesk.desk.lifecycle import ACTIVE
 from loyaldesk.desk.models import Case
-
-ACTIVE_STATUSES = [str(status) for status in ACTIVE]
+from loyaldesk.desk.selectors import ACTIVE_STATUSES
 
 
 def earlier_case_on_topic(case: Case, within_days: int) -> Case | None:

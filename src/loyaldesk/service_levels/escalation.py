@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from loyaldesk.accounts.models import User
 from loyaldesk.desk.events import record_event
-from loyaldesk.desk.lifecycle import ACTIVE
 from loyaldesk.desk.models import Case, Message, MessageKind, Priority
+from loyaldesk.desk.selectors import ACTIVE_STATUSES
 from loyaldesk.desk.services import assign_case, change_case_details
 from loyaldesk.service_levels.business_time import NEVER, BusinessClock
 from loyaldesk.service_levels.event_log import calendar_of
@@ -40,7 +40,6 @@ from loyaldesk.service_levels.pace import (
 )
 from loyaldesk.service_levels.services import YEARS_AHEAD
 
-ACTIVE_STATUSES = [str(status) for status in ACTIVE]
 RESPONSE_TARGETS = [TargetKind.FIRST_RESPONSE, TargetKind.NEXT_RESPONSE]
 PRIORITY_RANK = {priority: rank for rank, priority in enumerate(Priority.values)}
 
