@@ -231,3 +231,18 @@ def test_roles_grant_the_repair_permissions(agent, lead, manager):
     assert not lead.has_perm("repairs.change_repairtarget")
     assert manager.has_perm("repairs.change_repairtarget")
     assert not agent.has_perm("repairs.delete_repairorder")
+
+
+def test_the_customer_page_lists_the_repairs_its_reader_may_see(
+    client, agent, repair, repairs_queue
+):
+    from loyaldesk.accounts.models import User
+
+    url = reverse("customers:customer-detail", args=[repair.case.customer_id])
+    client.force_login(agent)
+    page = client.get(url).content.decode()
+    assert reverse("repairs:detail", args=[repair.number]) in page
+    client.force_login(User.objects.get(username="agent2"))  # not in the case's team
+    page = client.get(url)
+    assert page.status_code == 200
+    assert repair.reference not in page.content.decode()

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from loyaldesk.accounts.models import User
-from loyaldesk.customers.models import OwnedProduct
+from loyaldesk.customers.models import Customer, OwnedProduct
 from loyaldesk.desk.models import Case
 from loyaldesk.desk.permissions import can_work, visible_cases
 from loyaldesk.repairs.models import (
@@ -27,6 +27,12 @@ LISTED_WITH = ("case__customer", "owned_product__product", "repeat_of")
 def visible_repairs(user: User) -> QuerySet[RepairOrder]:
     """Repairs whose case the user may see: nobody sees the repair of a case hidden to them."""
     return RepairOrder.objects.filter(case__in=visible_cases(user))
+
+
+def customer_repairs(user: User, customer: Customer, limit: int = 10) -> list[RepairOrder]:
+    """The customer's latest repairs the user may see, newest first."""
+    repairs = visible_repairs(user).filter(owned_product__customer=customer)
+    return list(repairs.select_related(*LISTED_WITH).order_by("-opened_at", "-pk")[:limit])
 
 
 def can_work_repair(user: User, repair: RepairOrder) -> bool:

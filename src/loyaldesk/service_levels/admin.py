@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from loyaldesk.customers.models import ChannelChoice, CustomerLanguage, Segment
@@ -45,7 +46,7 @@ class ServiceCalendarAdmin(admin.ModelAdmin):
 
 def picked(label, choices) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
-        label=label,
+        label=capfirst(label),
         required=False,
         choices=choices,
         widget=forms.CheckboxSelectMultiple,

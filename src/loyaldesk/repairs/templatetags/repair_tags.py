@@ -5,9 +5,10 @@ from datetime import timedelta
 from django import template
 from django.utils.translation import gettext as _
 
+from loyaldesk.customers.models import Customer
 from loyaldesk.desk.models import Case
 from loyaldesk.repairs.models import RepairStage
-from loyaldesk.repairs.selectors import can_open_repair, case_repairs
+from loyaldesk.repairs.selectors import can_open_repair, case_repairs, customer_repairs
 
 register = template.Library()
 
@@ -23,6 +24,15 @@ def case_repairs_card(context: template.Context, case: Case) -> dict:
         "repairs": case_repairs(case),
         "can_open": case.status != "closed" and can_open_repair(user, case),
     }
+
+
+@register.inclusion_tag("repairs/_customer_repairs.html", takes_context=True)
+def customer_repairs_card(context: template.Context, customer: Customer) -> dict:
+    """The customer's latest repairs that the user may see."""
+    user = context["user"]
+    if not user.has_perm("repairs.view_repairorder"):
+        return {"repairs": []}
+    return {"repairs": customer_repairs(user, customer)}
 
 
 @register.filter
