@@ -1,0 +1,352 @@
+"""Inbound email: from the bytes a mail server stored to what the desk reads of them.
+
+`parse_email` never raises: whatever the bytes (broken MIME, unknown charsets, headers a
+mail client mangled), a `ParsedEmail` comes out that keeps the raw bytes and says what was
+wrong in `problems`. No Django import.
+"""
+
+from __future__ import annotations
+
+import html as html_entities
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from email import message_from_bytes, policy
+from email.header import decode_header, make_header
+from email.message import Message
+from email.utils import getaddresses, parsedate_to_datetime
+
+import nh3
+
+MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+AUTOMATIC_PRECEDENCE = frozenset({"auto_reply", "bulk", "junk", "list"})
+MAILER_DAEMONS = frozenset({"mailer-daemon", "postmaster"})
+ORIGINAL_HEADERS = frozenset({"message/rfc822", "message/rfc822-headers", "text/rfc822-headers"})
+# Block-level ends become line breaks when HTML is read as text.
+BLOCK_END = re.compile(r"<\s*(br|/p|/div|/tr|/li|/h[1-6]|/blockquote)\b[^>]*>", re.IGNORECASE)
+BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
+FALLBACK_CHARSET = "windows-1252"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A part of the email that is not its body text: a file, an inline image, a message."""
+
+    filename: str | None
+    content_type: str
+    content: bytes
+    inline: bool
+    content_id: str
+
+
+@dataclass(frozen=True)
+class ParsedEmail:
+    """What the desk reads of one email; `raw` is always the bytes as received."""
+
+    raw: bytes
+    message_id: str | None
+    in_reply_to: str | None
+    references: tuple[str, ...]
+    from_address: str
+    from_name: str
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
+    subject: str
+    date: datetime | None
+    text: str
+    html: str
+    attachments: tuple[Attachment, ...]
+    auto_reply: bool
+    bounce: bool
+    bounced_message_id: str | None
+    problems: tuple[str, ...]
+
+    def case_reference(self, prefix: str = "#") -> int | None:
+        """The case number the subject carries as '[#1234]', if any."""
+        return case_reference_in(self.subject, prefix)
+
+
+def case_reference_in(subject: str, prefix: str = "#") -> int | None:
+    """The number in the last '[<prefix><digits>]' of a subject."""
+    found = re.findall(r"\[\s*" + re.escape(prefix) + r"(\d{1,12})\s*\]", subject)
+    return int(found[-1]) if found else None
+
+
+def parse_email(raw: bytes) -> ParsedEmail:
+    """Read an email from its raw bytes; broken input gives what could be read, never an error."""
+    problems: list[str] = []
+    try:
+        message = message_from_bytes(raw, policy=policy.default)
+        return _parsed(raw, message, problems)
+    except Exception as error:  # the boundary: any input yields a result
+        problems.append(f"unreadable: {type(error).__name__}: {error}")
+        return _unreadable(raw, problems)
+
+
+def _parsed(raw: bytes, message: Message, problems: list[str]) -> ParsedEmail:
+    body = _Body(problems)
+    body.read(message)
+    sender_name, sender = _first_address(_header(message, "From", problems))
+    bounce = _is_bounce(message, sender)
+    problems.extend(_defects(message))
+    return ParsedEmail(
+        raw=raw,
+        message_id=_first_id(_header(message, "Message-ID", problems)),
+        in_reply_to=_first_id(_header(message, "In-Reply-To", problems)),
+        references=tuple(MESSAGE_ID.findall(_header(message, "References", problems))),
+        from_address=sender,
+        from_name=sender_name,
+        to=_addresses(_header(message, "To", problems)),
+        cc=_addresses(_header(message, "Cc", problems)),
+        subject=" ".join(_header(message, "Subject", problems).split()),
+        date=_date(_header(message, "Date", problems)),
+        text=body.text(),
+        html=body.html,
+        attachments=tuple(body.attachments),
+        auto_reply=_is_automatic(message, problems),
+        bounce=bounce,
+        bounced_message_id=_bounced_id(message, problems) if bounce else None,
+        problems=tuple(problems),
+    )
+
+
+def _unreadable(raw: bytes, problems: list[str]) -> ParsedEmail:
+    return ParsedEmail(
+        raw=raw,
+        message_id=None,
+        in_reply_to=None,
+        references=(),
+        from_address="",
+        from_name="",
+        to=(),
+        cc=(),
+        subject="",
+        date=None,
+        text=raw.decode(FALLBACK_CHARSET, errors="replace"),
+        html="",
+        attachments=(),
+        auto_reply=False,
+        bounce=False,
+        bounced_message_id=None,
+        problems=tuple(problems),
+    )
+
+
+def _header(message: Message, name: str, problems: list[str]) -> str:
+    """A header decoded to text ('' when absent); mangled encoded-words are read as far as
+    they go rather than dropped."""
+    try:
+        value = message.get(name)
+        return "" if value is None else str(value)
+    except Exception as error:  # a header the strict parser refuses
+        problems.append(f"header {name}: {type(error).__name__}")
+    raw_values = message.get_all(name, failobj=[]) if hasattr(message, "get_all") else []
+    return _decoded_header(str(raw_values[0])) if raw_values else ""
+
+
+def _decoded_header(value: str) -> str:
+    try:
+        return str(make_header(decode_header(value)))
+    except Exception:  # an undecodable header stays as it came
+        return value
+
+
+def _first_id(value: str) -> str | None:
+    found = MESSAGE_ID.search(value)
+    if found:
+        return found.group(0)
+    return value.strip() or None
+
+
+def _first_address(value: str) -> tuple[str, str]:
+    pairs = getaddresses([value]) if value else []
+    for name, address in pairs:
+        if address:
+            return name.strip(), address.strip().lower()
+    return "", ""
+
+
+def _addresses(value: str) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(address.strip().lower() for _, address in getaddresses([value]) if address)
+
+
+def _date(value: str) -> datetime | None:
+    try:
+        return parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _is_automatic(message: Message, problems: list[str]) -> bool:
+    """Whether the headers say a machine sent it (out-of-office, list, bulk)."""
+    submitted = _header(message, "Auto-Submitted", problems).strip().lower()
+    if submitted and submitted != "no":
+        return True
+    if _header(message, "X-Autoreply", problems) or _header(message, "X-Autorespond", problems):
+        return True
+    return _header(message, "Precedence", problems).strip().lower() in AUTOMATIC_PRECEDENCE
+
+
+def _is_bounce(message: Message, sender: str) -> bool:
+    if message.get_content_type() == "multipart/report":
+        return message.get_param("report-type", "").lower() == "delivery-status"
+    return sender.partition("@")[0] in MAILER_DAEMONS
+
+
+def _bounced_id(message: Message, problems: list[str]) -> str | None:
+    """The Message-ID of the message a delivery report returns, from its attached headers."""
+    own = _first_id(_header(message, "Message-ID", problems))
+    for part in message.walk():
+        if part.get_content_type() not in ORIGINAL_HEADERS:
+            continue
+        found = MESSAGE_ID.search(_original_headers(part))
+        if found and found.group(0) != own:
+            return found.group(0)
+    text = "\n".join(_text_of(part, problems) for part in message.walk() if _is_text(part))
+    for found in re.finditer(r"^\s*Message-ID:\s*(<[^<>\s]+>)", text, re.I | re.M):
+        if found.group(1) != own:
+            return found.group(1)
+    return None
+
+
+def _original_headers(part: Message) -> str:
+    """The Message-ID header line of the original message inside a report part."""
+    payload = part.get_payload()
+    if isinstance(payload, list) and payload:
+        return str(payload[0].get("Message-ID", ""))
+    raw = part.get_payload(decode=True) or b""
+    match = re.search(rb"^Message-ID:[ \t]*(.*)$", raw, re.I | re.M)
+    return match.group(1).decode("ascii", errors="replace") if match else ""
+
+
+def _is_text(part: Message) -> bool:
+    return part.get_content_maintype() == "text" and not part.is_multipart()
+
+
+def _text_of(part: Message, problems: list[str]) -> str:
+    """A text part decoded with its charset; a wrong or unknown charset falls back to
+    windows-1252, which French and Italian mail clients mislabel most."""
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    charset = part.get_content_charset() or "us-ascii"
+    try:
+        return payload.decode(charset)
+    except (LookupError, UnicodeDecodeError) as error:
+        problems.append(f"charset {charset}: {type(error).__name__}")
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return payload.decode(FALLBACK_CHARSET, errors="replace")
+
+
+def html_to_text(html: str) -> str:
+    """The readable text of an HTML body: tags, scripts and styles gone, entities decoded."""
+    marked = BLOCK_END.sub("\n", html)
+    text = html_entities.unescape(nh3.clean(marked, tags=set()))
+    lines = (line.strip() for line in text.replace("\r\n", "\n").split("\n"))
+    return BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+class _Body:
+    """Walks the parts: the first plain and HTML texts are the body, the rest attachments."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        self.plain: list[str] = []
+        self.html = ""
+        self.attachments: list[Attachment] = []
+
+    def read(self, message: Message) -> None:
+        self._visit(message)
+
+    def text(self) -> str:
+        if self.plain:
+            return "\n".join(self.plain).strip()
+        return html_to_text(self.html)
+
+    def _visit(self, part: Message) -> None:
+        if part.get_content_type() in ("message/rfc822", "message/delivery-status") or (
+            part.get_content_type() in ORIGINAL_HEADERS
+        ):
+            self._attach(part)
+            return
+        if part.is_multipart():
+            for child in part.get_payload():
+                if isinstance(child, Message):
+                    self._visit(child)
+            return
+        if self._is_body(part):
+            self._add_body(part)
+        else:
+            self._attach(part)
+
+    def _is_body(self, part: Message) -> bool:
+        if part.get_content_type() not in ("text/plain", "text/html"):
+            return False
+        if _disposition(part) == "attachment" or _filename(part, self.problems):
+            return False
+        if part.get_content_type() == "text/html":
+            return not self.html
+        return True
+
+    def _add_body(self, part: Message) -> None:
+        text = _text_of(part, self.problems)
+        if part.get_content_type() == "text/html":
+            self.html = text
+        else:
+            self.plain.append(text)
+
+    def _attach(self, part: Message) -> None:
+        self.attachments.append(
+            Attachment(
+                filename=_filename(part, self.problems),
+                content_type=part.get_content_type(),
+                content=_content(part),
+                inline=_disposition(part) == "inline" or bool(part.get("Content-ID")),
+                content_id=str(part.get("Content-ID", "")).strip().strip("<>"),
+            )
+        )
+
+
+def _disposition(part: Message) -> str:
+    try:
+        return (part.get_content_disposition() or "").lower()
+    except Exception:  # a mangled Content-Disposition
+        return ""
+
+
+def _filename(part: Message, problems: list[str]) -> str | None:
+    try:
+        name = part.get_filename()
+    except Exception as error:  # a mangled RFC 2231 parameter
+        problems.append(f"filename: {type(error).__name__}")
+        name = part.get_param("name", header="content-type")
+    if not name:
+        return None
+    # Outlook and Gmail send RFC 2047 words inside the parameter, which RFC 2231 does not allow.
+    return _decoded_header(str(name)) if "=?" in str(name) else str(name)
+
+
+def _content(part: Message) -> bytes:
+    """The part's bytes: a file decoded, an attached message as the message itself."""
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        try:
+            return b"".join(child.as_bytes(policy=policy.compat32) for child in payload)
+        except Exception:  # an attached message too broken to write back
+            return b""
+    decoded = part.get_payload(decode=True)
+    return decoded if isinstance(decoded, bytes) else b""
+
+
+def _defects(message: Message) -> list[str]:
+    return sorted(
+        {
+            type(defect).__name__
+            for part in message.walk()
+            for defect in getattr(part, "defects", [])
+        }
+    )
