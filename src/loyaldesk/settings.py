@@ -163,6 +163,8 @@ PUBLIC_URL = os.environ.get("LOYALDESK_PUBLIC_URL", "http://127.0.0.1:8000").rst
 RECOVERY_DUE_HOURS = env_int("LOYALDESK_RECOVERY_DUE_HOURS", 48)
 # A new case on the same topic within this many days of the last one's resolution repeats it.
 REPEAT_CONTACT_DAYS = env_int("LOYALDESK_REPEAT_CONTACT_DAYS", 7)
+# One sender's emails that open cases or add messages in an hour before more are kept aside.
+MAIL_STORM_LIMIT = env_int("LOYALDESK_MAIL_STORM_LIMIT", 30)
 # A unit back for repair within this many days of its last repair's return is a repeat repair.
 REPAIR_REPEAT_DAYS = env_int("LOYALDESK_REPAIR_REPEAT_DAYS", 90)
 

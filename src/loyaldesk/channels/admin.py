@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from loyaldesk.channels.models import Delivery
+from loyaldesk.channels.models import Delivery, Mailbox, ReceivedEmail
 from loyaldesk.desk.admin import RecordAdmin
 
 
@@ -13,3 +13,20 @@ class DeliveryAdmin(RecordAdmin):
     search_fields = ("to_address", "subject", "message__case__number", "case__number")
     raw_id_fields = ("message", "customer", "case")
     date_hierarchy = "created_at"
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(admin.ModelAdmin):
+    list_display = ("name", "address", "queue", "imap_host", "folder", "is_active")
+    list_filter = ("is_active",)
+
+
+@admin.register(ReceivedEmail)
+class ReceivedEmailAdmin(RecordAdmin):
+    """What arrived and what became of it, read-only: the bytes are kept as they came."""
+
+    list_display = ("received_at", "sender", "email_id", "mailbox", "state", "reason", "case")
+    list_filter = ("state", "mailbox")
+    search_fields = ("sender", "email_id", "case__number")
+    raw_id_fields = ("case", "message")
+    date_hierarchy = "received_at"

@@ -1,14 +1,17 @@
+from __future__ import annotations
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from loyaldesk.customers.models import Customer
-from loyaldesk.desk.models import Case, Message
+from loyaldesk.desk.models import Case, Message, Queue
 
 
 class DeliveryState(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    BOUNCED = "bounced", _("Bounced")
 
 
 class Delivery(models.Model):
@@ -77,3 +80,91 @@ class Delivery(models.Model):
     @property
     def state_label(self) -> str:
         return DeliveryState(self.state).label
+
+
+class Mailbox(models.Model):
+    """An address customers write to: where the desk fetches its mail and what it answers from."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    address = models.EmailField(
+        _("address"), unique=True, help_text=_("Customers write here; replies are sent from it.")
+    )
+    queue = models.ForeignKey(
+        Queue, verbose_name=_("queue for new cases"), on_delete=models.PROTECT, related_name="+"
+    )
+    imap_host = models.CharField(_("IMAP server"), max_length=255, blank=True)
+    imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
+    imap_tls = models.BooleanField(_("TLS from the start (IMAPS)"), default=True)
+    imap_user = models.CharField(_("IMAP user"), max_length=255, blank=True)
+    imap_secret_env = models.CharField(
+        _("environment variable holding the password"),
+        max_length=100,
+        blank=True,
+        help_text=_("The password itself is never stored: name the variable that holds it."),
+    )
+    folder = models.CharField(_("folder"), max_length=255, default="INBOX")
+    signature = models.TextField(_("signature"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.address}>"
+
+
+class ReceivedState(models.TextChoices):
+    RECEIVED = "received", _("Received, not read yet")
+    ADDED = "added", _("Added to a case")
+    DUPLICATE = "duplicate", _("Already received")
+    IGNORED = "ignored", _("Kept, no case")
+    FAILED = "failed", _("Could not be read")
+
+
+def raw_email_path(received: ReceivedEmail, filename: str) -> str:
+    return f"raw/email/{received.received_at:%Y/%m}/{received.sha256}.eml"
+
+
+class ReceivedEmail(models.Model):
+    """One email as it arrived, its bytes kept before anything reads them, and what became of it."""
+
+    mailbox = models.ForeignKey(
+        Mailbox, on_delete=models.PROTECT, null=True, blank=True, related_name="received"
+    )
+    uidvalidity = models.PositiveBigIntegerField(_("UIDVALIDITY"), null=True, blank=True)
+    uid = models.PositiveBigIntegerField(_("UID"), null=True, blank=True)
+    raw = models.FileField(_("raw bytes"), upload_to=raw_email_path, max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    email_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
+    sender = models.CharField(_("from"), max_length=254, blank=True, db_index=True)
+    received_at = models.DateTimeField(_("received"), db_index=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ReceivedState.choices, default=ReceivedState.RECEIVED
+    )
+    reason = models.CharField(_("why"), max_length=255, blank=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="received_emails"
+    )
+    message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    processed_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("received email")
+        verbose_name_plural = _("received emails")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailbox", "uidvalidity", "uid"],
+                condition=models.Q(uid__isnull=False),
+                name="one_received_email_per_mailbox_uid",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email_id or self.sha256[:12]} ({self.state})"

@@ -123,7 +123,7 @@ def _queue(delivery: Delivery) -> Delivery:
 
         transaction.on_commit(lambda: deliver_email_task(delivery.pk))
     else:
-        _record(delivery, "delivery_failed", timezone.now())
+        record_delivery_outcome(delivery, "delivery_failed", timezone.now())
     return delivery
 
 
@@ -171,7 +171,7 @@ def is_permanent(error: Exception) -> bool:
     return False
 
 
-def _record(delivery: Delivery, outcome: str, at: datetime) -> None:
+def record_delivery_outcome(delivery: Delivery, outcome: str, at: datetime) -> None:
     """One event per attempt's outcome: "message.sent" for a reply, "email.sent" for an email
     of its own, and so on."""
     message = delivery.message
@@ -218,7 +218,7 @@ def attempt_delivery(delivery_id: int, now: datetime | None = None) -> Delivery:
         delivery.last_error = ""
         outcome = "sent"
     delivery.save()
-    _record(delivery, outcome, now)
+    record_delivery_outcome(delivery, outcome, now)
     return delivery
 
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -64,6 +65,23 @@ def store_upload(upload: UploadedFile, *, uploaded_by: User) -> Attachment:
         sha256=_checksum(upload),
     )
     attachment.file.save(attachment.filename, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def keep_received_file(
+    message: Message, filename: str | None, content_type: str, content: bytes
+) -> Attachment:
+    """Keep a file that came with a customer's message (an email's attachment)."""
+    declared = content_type.split(";")[0].strip().lower()
+    attachment = Attachment(
+        message=message,
+        filename=display_name(filename or ""),
+        content_type=declared[:127] if declared.count("/") == 1 else GENERIC_TYPE,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    attachment.file.save(attachment.filename, ContentFile(content), save=False)
     attachment.save()
     return attachment
 
