@@ -1,4 +1,4 @@
-"""The `loyaldesk` command: serve, worker, demo, and Django's management commands."""
+"""The `loyaldesk` command: serve, worker, fetchmail, demo, and Django's management commands."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
 
     commands.add_parser("worker", help="run background jobs and periodic tasks")
+    fetchmail = commands.add_parser("fetchmail", help="fetch the IMAP mailboxes once")
+    fetchmail.add_argument("--mailbox", help="only the mailbox with this address")
 
     demo = commands.add_parser(
         "demo", help="prepare a demo data set on SQLite and run web server and worker"
@@ -146,6 +148,11 @@ def main(argv: list[str] | None = None) -> None:
         from django.core.management import call_command
 
         call_command("run_huey")
+    elif options.command == "fetchmail":
+        _setup_django()
+        from django.core.management import call_command
+
+        call_command("fetchmail", *(["--mailbox", options.mailbox] if options.mailbox else []))
     elif options.command == "demo":
         _demo(options)
 

@@ -3,6 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from loyaldesk.channels.imap import fetch_all_mailboxes
 from loyaldesk.channels.services import attempt_delivery, due_deliveries
 
 
@@ -19,3 +20,9 @@ def retry_deliveries_task() -> int:
     for delivery_id in due:
         attempt_delivery(delivery_id)
     return len(due)
+
+
+@db_periodic_task(crontab(minute="*"))
+def fetch_mailboxes_task() -> int:
+    """Every minute: fetch the IMAP mailboxes; returns how many messages came in."""
+    return sum(report.fetched for report in fetch_all_mailboxes())
