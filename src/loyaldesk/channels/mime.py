@@ -26,6 +26,13 @@ ORIGINAL_HEADERS = frozenset({"message/rfc822", "message/rfc822-headers", "text/
 BLOCK_END = re.compile(r"<\s*(br|/p|/div|/tr|/li|/h[1-6]|/blockquote)\b[^>]*>", re.IGNORECASE)
 BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
 FALLBACK_CHARSET = "windows-1252"
+# As browsers do (WHATWG Encoding): mail labelled Latin-1 is written in windows-1252 by French
+# and Italian clients (curly quotes, the euro sign), a superset of Latin-1's printable range.
+CHARSET_ALIASES = {
+    "iso-8859-1": "windows-1252",
+    "latin1": "windows-1252",
+    "latin-1": "windows-1252",
+}
 
 
 @dataclass(frozen=True)
@@ -84,7 +91,7 @@ def parse_email(raw: bytes) -> ParsedEmail:
 
 
 def _parsed(raw: bytes, message: Message, problems: list[str]) -> ParsedEmail:
-    body = _Body(problems)
+    body = _Body(problems, "\r\n" if b"\r\n" in raw[:4096] else "\n")
     body.read(message)
     sender_name, sender = _first_address(_header(message, "From", problems))
     bounce = _is_bounce(message, sender)
@@ -231,11 +238,12 @@ def _text_of(part: Message, problems: list[str]) -> str:
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return ""
-    charset = part.get_content_charset() or "us-ascii"
+    declared = part.get_content_charset() or "us-ascii"
+    charset = CHARSET_ALIASES.get(declared, declared)
     try:
         return payload.decode(charset)
     except (LookupError, UnicodeDecodeError) as error:
-        problems.append(f"charset {charset}: {type(error).__name__}")
+        problems.append(f"charset {declared}: {type(error).__name__}")
     try:
         return payload.decode("utf-8")
     except UnicodeDecodeError:
@@ -253,8 +261,9 @@ def html_to_text(html: str) -> str:
 class _Body:
     """Walks the parts: the first plain and HTML texts are the body, the rest attachments."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], linesep: str) -> None:
         self.problems = problems
+        self.linesep = linesep
         self.plain: list[str] = []
         self.html = ""
         self.attachments: list[Attachment] = []
@@ -304,11 +313,17 @@ class _Body:
             Attachment(
                 filename=_filename(part, self.problems),
                 content_type=part.get_content_type(),
-                content=_content(part),
-                inline=_disposition(part) == "inline" or bool(part.get("Content-ID")),
+                content=_content(part, self.linesep),
+                inline=_is_inline(part),
                 content_id=str(part.get("Content-ID", "")).strip().strip("<>"),
             )
         )
+
+
+def _is_inline(part: Message) -> bool:
+    """Shown within the message: said so, or referenced by a Content-ID and not an attachment."""
+    disposition = _disposition(part)
+    return disposition == "inline" or (not disposition and bool(part.get("Content-ID")))
 
 
 def _disposition(part: Message) -> str:
@@ -330,12 +345,14 @@ def _filename(part: Message, problems: list[str]) -> str | None:
     return _decoded_header(str(name)) if "=?" in str(name) else str(name)
 
 
-def _content(part: Message) -> bytes:
-    """The part's bytes: a file decoded, an attached message as the message itself."""
+def _content(part: Message, linesep: str) -> bytes:
+    """The part's bytes: a file decoded, an attached message as the message itself, with the
+    line ends of the email it came in."""
     payload = part.get_payload()
     if isinstance(payload, list):
+        writer = policy.compat32.clone(linesep=linesep)
         try:
-            return b"".join(child.as_bytes(policy=policy.compat32) for child in payload)
+            return b"".join(child.as_bytes(policy=writer) for child in payload)
         except Exception:  # an attached message too broken to write back
             return b""
     decoded = part.get_payload(decode=True)
