@@ -1,10 +1,13 @@
 """Receiving email: bytes kept first, each email read once into the case it belongs to, and
 the known failures of other desks (threading, duplicates, loops, bounces) avoided."""
 
+from email import message_from_bytes
 from email.message import EmailMessage
 from email.utils import make_msgid
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from loyaldesk.channels.models import Delivery, DeliveryState, Mailbox, ReceivedState
 from loyaldesk.channels.receiving import keep_email, read_email, read_waiting_emails
@@ -200,10 +203,6 @@ def test_an_email_that_cannot_be_read_is_marked_failed_with_the_reason(mailbox):
 
 
 def test_the_command_receives_files_into_a_mailbox(mailbox, tmp_path):
-    from io import StringIO
-
-    from django.core.management import call_command
-
     path = tmp_path / "one.eml"
     path.write_bytes(email())
     out = StringIO()
@@ -211,3 +210,22 @@ def test_the_command_receives_files_into_a_mailbox(mailbox, tmp_path):
     case = Case.objects.get()
     assert f"added {case.reference}" in out.getvalue()
     assert case.queue == mailbox.queue
+
+
+def test_replies_leave_from_the_mailbox_the_customer_wrote_to_with_its_signature(
+    mailbox, sales, agent, smtp_inbox, jobs_run_now, django_capture_on_commit_callbacks
+):
+    sales.signature = "Maison Lumen — Service ventes\n+33 1 23 45 67 89"
+    sales.save()
+    case = receive(email(to="ventes@desk.example"), sales).case
+    with django_capture_on_commit_callbacks(execute=True):
+        reply_to_customer(case, agent=agent, text="Nous regardons cela.", at=T0)
+    mail = message_from_bytes(smtp_inbox.envelopes[-1].content)
+    assert mail["From"] == "Sales <ventes@desk.example>"
+    body = mail.get_payload(decode=True).decode()
+    assert body.replace("\r\n", "\n").endswith(
+        "Nous regardons cela.\n\n-- \nMaison Lumen — Service ventes\n+33 1 23 45 67 89\n"
+    )
+    # A reply to that email threads back into the same case.
+    answer = email(to="ventes@desk.example", In_Reply_To=mail["Message-ID"])
+    assert receive(answer, sales).case == case

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import smtplib
 from datetime import datetime, timedelta
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, make_msgid
 from django.db import transaction
 from django.utils import timezone
 
-from loyaldesk.channels.models import Delivery, DeliveryState
+from loyaldesk.channels.models import Delivery, DeliveryState, Mailbox, ReceivedEmail
 from loyaldesk.channels.threading import domain_of, references_header, reply_subject
 from loyaldesk.customers.models import Customer, Identity
 from loyaldesk.desk.events import record_event
@@ -61,10 +62,34 @@ def _thread_ids(message: Message) -> list[str]:
     )
 
 
+def mailbox_of(case: Case) -> Mailbox | None:
+    """The mailbox the customer last wrote to about this case, if they wrote by email."""
+    received = (
+        ReceivedEmail.objects.filter(case=case, mailbox__isnull=False)
+        .select_related("mailbox")
+        .order_by("-received_at", "-pk")
+        .first()
+    )
+    return received.mailbox if received else None
+
+
+def sender_for(case: Case) -> str:
+    """Replies leave from the mailbox the customer wrote to, else from the desk's address."""
+    mailbox = mailbox_of(case)
+    return formataddr((mailbox.name, mailbox.address)) if mailbox else settings.DEFAULT_FROM_EMAIL
+
+
+def signature_of(sender: str) -> str:
+    """The signature of the mailbox a reply leaves from ('' when it has none)."""
+    address = parseaddr(sender)[1]
+    mailbox = Mailbox.objects.filter(address__iexact=address).only("signature").first()
+    return mailbox.signature.strip() if mailbox else ""
+
+
 def queue_email(message: Message) -> Delivery:
     """Put an outbound message in the outbox and send it once the transaction commits."""
     case = message.case
-    sender = settings.DEFAULT_FROM_EMAIL
+    sender = sender_for(case)
     thread = _thread_ids(message)
     message.external_id = make_msgid(domain=domain_of(sender))
     message.save(update_fields=["external_id"])
@@ -136,9 +161,10 @@ def _email(delivery: Delivery) -> EmailMessage:
         headers["In-Reply-To"] = delivery.in_reply_to
     if delivery.references:
         headers["References"] = delivery.references
+    signature = signature_of(delivery.from_address)
     email = EmailMessage(
         subject=delivery.subject,
-        body=message.text,
+        body=f"{message.text}\n\n-- \n{signature}" if signature else message.text,
         from_email=delivery.from_address,
         to=[delivery.to_address],
         headers=headers,
