@@ -25,6 +25,10 @@ ORIGINAL_HEADERS = frozenset({"message/rfc822", "message/rfc822-headers", "text/
 # Block-level ends become line breaks when HTML is read as text.
 BLOCK_END = re.compile(r"<\s*(br|/p|/div|/tr|/li|/h[1-6]|/blockquote)\b[^>]*>", re.IGNORECASE)
 BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
+# Folding whitespace only: a French no-break space before a colon is part of the text.
+FOLDING = re.compile(r"[ \t\r\n]+")
+SURROGATES = re.compile("[\udc80-\udcff]")
+ADDRESS_COMMENT = re.compile(r"\(([^()]*)\)\s*$")
 FALLBACK_CHARSET = "windows-1252"
 # As browsers do (WHATWG Encoding): mail labelled Latin-1 is written in windows-1252 by French
 # and Italian clients (curly quotes, the euro sign), a superset of Latin-1's printable range.
@@ -92,8 +96,11 @@ def parse_email(raw: bytes) -> ParsedEmail:
 
 def _parsed(raw: bytes, message: Message, problems: list[str]) -> ParsedEmail:
     body = _Body(problems, "\r\n" if b"\r\n" in raw[:4096] else "\n")
-    body.read(message)
+    body.read(message, raw)
     sender_name, sender = _first_address(_header(message, "From", problems))
+    if not sender_name:  # the old "address (Name)" form
+        comment = ADDRESS_COMMENT.search(str(_raw_header(message, "From") or ""))
+        sender_name = comment.group(1).strip() if comment else ""
     bounce = _is_bounce(message, sender)
     problems.extend(_defects(message))
     return ParsedEmail(
@@ -105,7 +112,7 @@ def _parsed(raw: bytes, message: Message, problems: list[str]) -> ParsedEmail:
         from_name=sender_name,
         to=_addresses(_header(message, "To", problems)),
         cc=_addresses(_header(message, "Cc", problems)),
-        subject=" ".join(_header(message, "Subject", problems).split()),
+        subject=FOLDING.sub(" ", _header(message, "Subject", problems)).strip(" \t\r\n"),
         date=_date(_header(message, "Date", problems)),
         text=body.text(),
         html=body.html,
@@ -141,7 +148,12 @@ def _unreadable(raw: bytes, problems: list[str]) -> ParsedEmail:
 
 def _header(message: Message, name: str, problems: list[str]) -> str:
     """A header decoded to text ('' when absent); mangled encoded-words are read as far as
-    they go rather than dropped."""
+    they go rather than dropped, raw 8-bit bytes as UTF-8 (else windows-1252)."""
+    raw_value = next(
+        (value for key, value in message.raw_items() if key.lower() == name.lower()), None
+    )
+    if isinstance(raw_value, str) and SURROGATES.search(raw_value):
+        return _decoded_header(_unescaped(raw_value))
     try:
         value = message.get(name)
         return "" if value is None else str(value)
@@ -149,6 +161,20 @@ def _header(message: Message, name: str, problems: list[str]) -> str:
         problems.append(f"header {name}: {type(error).__name__}")
     raw_values = message.get_all(name, failobj=[]) if hasattr(message, "get_all") else []
     return _decoded_header(str(raw_values[0])) if raw_values else ""
+
+
+def _raw_header(message: Message, name: str) -> str | None:
+    """The first header of that name as it came, before any decoding."""
+    wanted = name.lower()
+    return next((value for key, value in message.raw_items() if key.lower() == wanted), None)
+
+
+def _unescaped(value: str) -> str:
+    data = value.encode("ascii", errors="surrogateescape")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode(FALLBACK_CHARSET, errors="replace")
 
 
 def _decoded_header(value: str) -> str:
@@ -268,29 +294,41 @@ class _Body:
         self.html = ""
         self.attachments: list[Attachment] = []
 
-    def read(self, message: Message) -> None:
-        self._visit(message)
+    def read(self, message: Message, raw: bytes) -> None:
+        self.raw = raw
+        self._visit(message, None, 0)
 
     def text(self) -> str:
         if self.plain:
             return "\n".join(self.plain).strip()
         return html_to_text(self.html)
 
-    def _visit(self, part: Message) -> None:
-        if part.get_content_type() in ("message/rfc822", "message/delivery-status") or (
-            part.get_content_type() in ORIGINAL_HEADERS
-        ):
-            self._attach(part)
+    def _visit(self, part: Message, parent: Message | None, index: int) -> None:
+        if part.get_content_maintype() == "message" or part.get_content_type() in ORIGINAL_HEADERS:
+            self._attach(part, _raw_body(self.raw, parent, index))
             return
         if part.is_multipart():
-            for child in part.get_payload():
+            for number, child in enumerate(part.get_payload()):
                 if isinstance(child, Message):
-                    self._visit(child)
+                    self._visit(child, part, number)
+            return
+        if part.get_content_maintype() == "multipart":  # its boundary never appears: plain text
+            self.problems.append("multipart without its boundary")
+            self.plain.append(self._unsplit_text(part, parent))
             return
         if self._is_body(part):
             self._add_body(part)
         else:
             self._attach(part)
+
+    def _unsplit_text(self, part: Message, parent: Message | None) -> str:
+        """The body of a multipart part whose boundary never comes, read as text from the
+        email's own bytes when it is the email itself."""
+        separator = re.search(rb"\r?\n\r?\n", self.raw) if parent is None else None
+        if separator is None:
+            payload = str(part.get_payload())
+            return _unescaped(payload) if SURROGATES.search(payload) else payload
+        return _unescaped(self.raw[separator.end() :].decode("ascii", "surrogateescape"))
 
     def _is_body(self, part: Message) -> bool:
         if part.get_content_type() not in ("text/plain", "text/html"):
@@ -308,12 +346,12 @@ class _Body:
         else:
             self.plain.append(text)
 
-    def _attach(self, part: Message) -> None:
+    def _attach(self, part: Message, original: bytes | None = None) -> None:
         self.attachments.append(
             Attachment(
                 filename=_filename(part, self.problems),
                 content_type=part.get_content_type(),
-                content=_content(part, self.linesep),
+                content=_content(part, self.linesep) if original is None else original,
                 inline=_is_inline(part),
                 content_id=str(part.get("Content-ID", "")).strip().strip("<>"),
             )
@@ -324,6 +362,25 @@ def _is_inline(part: Message) -> bool:
     """Shown within the message: said so, or referenced by a Content-ID and not an attachment."""
     disposition = _disposition(part)
     return disposition == "inline" or (not disposition and bool(part.get("Content-ID")))
+
+
+def _raw_body(raw: bytes, parent: Message | None, index: int) -> bytes | None:
+    """The body of the parent's index-th part as it stands in the email, or None if it
+    cannot be found (an attached message is kept as it came, not as Python writes it)."""
+    boundary = parent.get_boundary() if parent is not None else None
+    if not boundary:
+        return None
+    delimiters = list(
+        re.finditer(
+            rb"(?m)^--" + re.escape(boundary.encode("ascii", "replace")) + rb"(--)?[ \t]*\r?$", raw
+        )
+    )
+    if index + 1 >= len(delimiters):
+        return None
+    chunk = raw[delimiters[index].end() + 1 : delimiters[index + 1].start()]
+    chunk = chunk.removesuffix(b"\n").removesuffix(b"\r")
+    separator = re.search(rb"\r?\n\r?\n", chunk)
+    return chunk[separator.end() :] if separator else None
 
 
 def _disposition(part: Message) -> str:
