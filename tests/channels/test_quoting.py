@@ -1,8 +1,10 @@
 """Folding the quoted history and the signature out of view, in the words of each client."""
 
 import pytest
+from django.urls import reverse
 
 from loyaldesk.channels.quoting import fold
+from loyaldesk.desk.services import open_case
 
 
 @pytest.mark.parametrize(
@@ -55,3 +57,22 @@ def test_what_is_not_history_stays_in_view():
         "Bonjour, from: my phone number changed"
     )
     assert fold("").rest == ""
+
+
+def test_the_case_page_folds_the_history_of_a_customers_email(
+    client, customer, queue, agent, front_team
+):
+    case = open_case(
+        customer=customer,
+        subject="Re: Lavatrice",
+        text="Funziona, grazie!\n\nIl giorno lun 2 nov 2026 alle ore 10:14 Support ha scritto:\n"
+        "> Provi a riavviarla.",
+        channel="email",
+        queue=queue,
+    )
+    client.force_login(agent)
+    page = client.get(reverse("desk:case-detail", args=[case.number])).content.decode()
+    new, folded = page.split('<details class="quoted">')
+    assert "Funziona, grazie!" in new
+    assert "Provi a riavviarla." in folded
+    assert "Provi a riavviarla." not in new
