@@ -103,7 +103,9 @@ def read_waiting_emails(limit: int = 500) -> int:
 
 @transaction.atomic
 def _read(pk: int) -> ReceivedEmail:
-    received = ReceivedEmail.objects.select_for_update().select_related("mailbox").get(pk=pk)
+    received = (
+        ReceivedEmail.objects.select_for_update(of=("self",)).select_related("mailbox").get(pk=pk)
+    )
     if received.state != ReceivedState.RECEIVED:
         return received
     with received.raw.open("rb") as handle:
