@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 
-from loyaldesk.channels.models import Mailbox, ReceivedEmail, ReceivedState
-from loyaldesk.channels.receiving import keep_email, read_email
+from loyaldesk.channels.models import Mailbox, ReceivedEmail
+from loyaldesk.channels.receiving import keep_email, read_email, read_waiting_emails
 
 logger = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 60
@@ -62,7 +62,7 @@ def connect(mailbox: Mailbox) -> imaplib.IMAP4:
 
 def fetch_mailbox(mailbox: Mailbox) -> FetchReport:
     """Keep and read the mailbox's messages not kept yet."""
-    read = _read_kept(mailbox)
+    read = read_waiting_emails(mailbox)  # kept by a fetch killed before it read them
     imap = connect(mailbox)
     try:
         uidvalidity = _select(imap, mailbox)
@@ -88,16 +88,6 @@ def fetch_all_mailboxes() -> list[FetchReport]:
         except MailboxUnreachable:
             logger.exception("mailbox %s could not be fetched", mailbox.pk)
     return reports
-
-
-def _read_kept(mailbox: Mailbox) -> int:
-    """Read what a fetch killed before reading had kept."""
-    waiting = ReceivedEmail.objects.filter(mailbox=mailbox, state=ReceivedState.RECEIVED)
-    count = 0
-    for received in waiting.order_by("pk"):
-        read_email(received)
-        count += 1
-    return count
 
 
 def _select(imap: imaplib.IMAP4, mailbox: Mailbox) -> int:

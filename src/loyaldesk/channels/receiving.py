@@ -91,11 +91,14 @@ def read_email(received: ReceivedEmail) -> ReceivedEmail:
         return ReceivedEmail.objects.get(pk=received.pk)
 
 
-def read_waiting_emails(limit: int = 500) -> int:
-    """Read the kept emails nobody read yet, oldest first; returns how many were read."""
-    waiting = ReceivedEmail.objects.filter(state=ReceivedState.RECEIVED).order_by("pk")[:limit]
+def read_waiting_emails(mailbox: Mailbox | None = None) -> int:
+    """Read the kept emails nobody read yet (of one mailbox, or all), oldest first; returns
+    how many were read."""
+    waiting = ReceivedEmail.objects.filter(state=ReceivedState.RECEIVED)
+    if mailbox is not None:
+        waiting = waiting.filter(mailbox=mailbox)
     count = 0
-    for received in waiting:
+    for received in waiting.order_by("pk"):
         read_email(received)
         count += 1
     return count
