@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "loyaldesk.customers",
     "loyaldesk.desk",
     "loyaldesk.channels",
+    "loyaldesk.channels.portal",
+    "loyaldesk.channels.phone",
     "loyaldesk.webhooks",
     "loyaldesk.surveys",
     "loyaldesk.service_levels",

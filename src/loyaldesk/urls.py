@@ -28,6 +28,8 @@ urlpatterns = [
     path("surveys/", include("loyaldesk.surveys.urls")),
     path("s/", include("loyaldesk.surveys.public_urls")),
     path("service-levels/", include("loyaldesk.service_levels.urls")),
+    path("portal/", include("loyaldesk.channels.portal.urls")),
+    path("phone/", include("loyaldesk.channels.phone.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,1 @@
+"""Phone calls: logged by agents or recorded by the telephony system, each in its case."""
