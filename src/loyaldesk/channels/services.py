@@ -133,6 +133,30 @@ def queue_customer_email(
     )
 
 
+def queue_email_to_address(
+    customer: Customer,
+    address: str,
+    *,
+    subject: str,
+    text: str,
+    at: datetime | None = None,
+) -> Delivery:
+    """Put an email of its own to one given address of the customer in the outbox: a portal
+    sign-in link goes to the address it was asked for, not to the customer's first one."""
+    sender = settings.DEFAULT_FROM_EMAIL
+    return _queue(
+        Delivery(
+            customer=customer,
+            to_address=address,
+            from_address=sender,
+            subject=subject,
+            text=text,
+            email_id=make_msgid(domain=domain_of(sender)),
+            created_at=at or timezone.now(),
+        )
+    )
+
+
 def _queue(delivery: Delivery) -> Delivery:
     """Save a new delivery, queued with its job, or failed at once when it has no address."""
     if delivery.to_address:
