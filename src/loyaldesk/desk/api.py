@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Path, Query, Router, Schema
 from ninja import Status as Answer
@@ -16,7 +16,7 @@ from loyaldesk.core.pagination import keyset_page
 from loyaldesk.core.schemas import MAX_ID, Id, text
 from loyaldesk.customers.models import ChannelChoice, Customer
 from loyaldesk.desk import services
-from loyaldesk.desk.attachments import MAX_ATTACHMENTS_PER_MESSAGE, store_upload
+from loyaldesk.desk.attachments import MAX_ATTACHMENTS_PER_MESSAGE, file_response, store_upload
 from loyaldesk.desk.lifecycle import Status
 from loyaldesk.desk.models import AfterReply, Attachment, Case, CaseStatus, Message, Priority
 from loyaldesk.desk.permissions import can_assign, can_work, ensure, visible_cases, visible_queues
@@ -145,6 +145,9 @@ class AttachmentOut(Schema):
     content_type: str
     size: int
     sha256: str
+    blocked: str = Field(
+        "", description="Why the file cannot be downloaded (a type not allowed); empty if it can."
+    )
     message_id: int | None
 
 
@@ -330,18 +333,15 @@ def upload(request: HttpRequest, file: File[UploadedFile]):
 
 @router.get("/attachments/{attachment_id}", tags=["attachments"])
 def download(request: HttpRequest, attachment_id: int = Path(..., ge=1, le=MAX_ID)):
-    """The file of an attachment on a case you can see, or of your own upload."""
+    """The file of an attachment on a case you can see, or of your own upload; never one
+    that is blocked (a received file of a type not allowed)."""
     attachment = get_object_or_404(Attachment, pk=attachment_id)
     if attachment.message_id is None:
         ensure(attachment.uploaded_by_id == request.user.pk)
     else:
         _case(request, attachment.message.case.number)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type=attachment.content_type,
-    )
+    ensure(not attachment.blocked)
+    return file_response(attachment)
 
 
 class MergeIn(Schema):

@@ -1,13 +1,16 @@
 from collections.abc import Iterable
 
 from django import forms
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from loyaldesk.accounts.models import User
 from loyaldesk.core.widgets import ChoiceList, PlainSelect
 from loyaldesk.customers.models import ChannelChoice, CustomerLanguage
-from loyaldesk.desk.attachments import MAX_ATTACHMENTS_PER_MESSAGE, max_attachment_bytes
+from loyaldesk.desk.attachments import (
+    MAX_ATTACHMENTS_PER_MESSAGE,
+    AttachmentRefused,
+    check_upload,
+)
 from loyaldesk.desk.categories import category_choices
 from loyaldesk.desk.lifecycle import ALLOWED, Status
 from loyaldesk.desk.models import Case, CaseStatus, Macro, Priority, Queue
@@ -129,7 +132,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class FilesField(forms.FileField):
-    """Several files in one input, each within the upload limit, at most ten."""
+    """Several files in one input, each within the attachment policy (size and type), at
+    most ten."""
 
     widget = MultipleFileInput
 
@@ -141,11 +145,10 @@ class FilesField(forms.FileField):
             )
         cleaned = [super(FilesField, self).clean(file, initial) for file in files]
         for file in cleaned:
-            if file.size > max_attachment_bytes():
-                raise forms.ValidationError(
-                    _("%(name)s is larger than %(size)s.")
-                    % {"name": file.name, "size": filesizeformat(max_attachment_bytes())}
-                )
+            try:
+                check_upload(file)
+            except AttachmentRefused as refused:
+                raise forms.ValidationError(str(refused)) from refused
         return cleaned
 
 

@@ -1,13 +1,9 @@
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loyaldesk.customers.models import ChannelChoice, Customer, CustomerLanguage
@@ -293,10 +289,9 @@ class Message(models.Model):
 
 
 def attachment_path(attachment: Attachment, filename: str) -> str:
-    """Where a file is stored: a random name, so no customer-chosen name reaches the disk."""
-    suffix = Path(filename).suffix.lower()
-    suffix = suffix if suffix[1:].isalnum() and len(suffix) <= 10 else ""
-    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    """Where a file is stored: named by its SHA-256, so the same bytes are stored once and no
+    customer-chosen name reaches the disk. (Files stored before kept their random names.)"""
+    return f"attachments/sha256/{attachment.sha256[:2]}/{attachment.sha256}"
 
 
 class Attachment(models.Model):
@@ -322,6 +317,12 @@ class Attachment(models.Model):
     content_type = models.CharField(_("content type"), max_length=127)
     size = models.PositiveBigIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    blocked = models.CharField(
+        _("blocked"),
+        max_length=255,
+        blank=True,
+        help_text=_("Why the file is kept but not offered for download (a type not allowed)."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from loyaldesk.accounts.models import User
 from loyaldesk.core.pagination import BadCursor, keyset_page
 from loyaldesk.desk import services
-from loyaldesk.desk.attachments import store_upload
+from loyaldesk.desk.attachments import file_response, store_upload
 from loyaldesk.desk.bulk import apply_to_cases
 from loyaldesk.desk.forms import (
     AssignForm,
@@ -237,15 +237,12 @@ def _stored(request: HttpRequest, files: list[UploadedFile]) -> list[Attachment]
 @login_required
 @desk_view
 def attachment_download_view(request: HttpRequest, number: int, pk: int) -> FileResponse:
-    """A file of a case's thread, always as a download (never rendered in the desk's origin)."""
+    """A file of a case's thread, always as a download (never rendered in the desk's origin);
+    a blocked file (a type not allowed) to nobody."""
     case = _visible_case(request, number)
     attachment = get_object_or_404(Attachment, pk=pk, message__case=case)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type=attachment.content_type,
-    )
+    ensure(not attachment.blocked)
+    return file_response(attachment)
 
 
 @require_POST
