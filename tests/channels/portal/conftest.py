@@ -32,8 +32,9 @@ def sign_in_as(client):
     def sign_in(customer, address: str | None = None, http=client):
         address = address or customer.identities.filter(channel="email").first().address
         request_sign_in_link(address, client_ip="192.0.2.10")
-        token = sent_token(customer)
-        response = http.post(f"/portal/sign-in/{token}/")
+        path = f"/portal/sign-in/{sent_token(customer)}/"
+        page = http.get(path)
+        response = http.post(path, {"csrfmiddlewaretoken": page.context["csrf_token"]})
         assert response.status_code == 302
         return http
 
