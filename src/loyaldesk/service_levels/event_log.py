@@ -26,13 +26,15 @@ TIMER_EVENT_KINDS = (
     "case.status_changed",
     "case.reopened",
     "sla.policy_applied",
+    "call.answered",
 )
 STATE = {
     Clock.RUNS: ClockState.RUNS,
     Clock.PAUSED: ClockState.PAUSED,
     Clock.STOPPED: ClockState.STOPPED,
 }
-# A call or chat logged by the agent who took it was answered as it was opened.
+# A call or chat logged by the agent who took it was answered as it was opened; a call
+# recorded as the customer's message records its answer as `call.answered` (channels.phone).
 ANSWERED_LIVE = frozenset({"phone", "chat"})
 
 
@@ -103,6 +105,8 @@ class LogBuilder:
                 self._push(case, at, Kind.CUSTOMER_MESSAGE)
             elif after.get("kind") == "outbound":
                 self._push(case, at, Kind.REPLY)
+        elif kind == "call.answered":
+            self._push(case, at, Kind.REPLY)
         elif kind in ("case.status_changed", "case.reopened"):
             self._push(case, at, Kind.STATUS, STATE[CLOCK[Status(after["status"])]])
         elif kind == "sla.policy_applied":
