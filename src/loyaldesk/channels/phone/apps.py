@@ -1,3 +1,5 @@
+"""Phone calls: logged by agents or recorded by the telephony system, each in its case."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,10 @@ class PhoneConfig(AppConfig):
     name = "loyaldesk.channels.phone"
     label = "phone"
     verbose_name = _("Phone")
+
+    def ready(self) -> None:
+        from loyaldesk.channels.phone.history import DESCRIBERS as CALL_DESCRIBERS
+        from loyaldesk.desk.history import DESCRIBERS
+
+        # The histories tell call events in words; the desk does not know the app.
+        DESCRIBERS.update(CALL_DESCRIBERS)
