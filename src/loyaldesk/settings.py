@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 
 from loyaldesk.config import data_dir, env_flag, env_int, env_list, secret_key
+from loyaldesk.desk.filetypes import DEFAULT_ATTACHMENT_TYPES, parse_type_patterns
 
 DATA_DIR = data_dir()
 SECRET_KEY = secret_key(DATA_DIR)
@@ -24,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
     "ninja",
+    "anymail",
     "loyaldesk.core",
     "loyaldesk.accounts",
     "loyaldesk.customers",
@@ -112,6 +114,10 @@ MEDIA_URL = "files/"
 MEDIA_ROOT = DATA_DIR / "files"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LOYALDESK_MAX_UPLOAD_BYTES", 26_214_400)
+# The content types an attachment may have, read from its bytes (`image/*` allows all images).
+ATTACHMENT_TYPES = parse_type_patterns(
+    env_list("LOYALDESK_ATTACHMENT_TYPES", DEFAULT_ATTACHMENT_TYPES)
+)
 
 # Outbound email: SMTP when EMAIL_HOST is set, otherwise .eml files in the data directory.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -126,6 +132,12 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "outbox"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "support@localhost")
+# Inbound email webhooks (django-anymail): ANYMAIL_WEBHOOK_SECRET, ANYMAIL_<ESP>_... settings.
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_") and value.strip()
+}
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background jobs: Huey on SQLite in the data directory, on Redis when REDIS_URL is set.
