@@ -16,7 +16,7 @@ app_name = "anymail"
 def _only_with_a_secret(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)  # keeps anymail's csrf_exempt: providers post without a CSRF token
     def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not getattr(settings, "ANYMAIL", {}).get("WEBHOOK_SECRET"):
+        if not settings.ANYMAIL.get("WEBHOOK_SECRET"):
             raise Http404("inbound email webhooks are off: ANYMAIL_WEBHOOK_SECRET is not set")
         return view(request, *args, **kwargs)
 

@@ -31,13 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loyaldesk.accounts.models import User
-from loyaldesk.desk.filetypes import (
-    DEFAULT_ATTACHMENT_TYPES,
-    GENERIC_TYPE,
-    is_allowed,
-    served_type,
-    sniff,
-)
+from loyaldesk.desk.filetypes import GENERIC_TYPE, is_allowed, served_type, sniff
 from loyaldesk.desk.models import Attachment, Message, attachment_path
 
 MAX_ATTACHMENTS_PER_MESSAGE = 10
@@ -56,7 +50,7 @@ def max_attachment_bytes() -> int:
 
 def allowed_types() -> list[str]:
     """The content types accepted, from LOYALDESK_ATTACHMENT_TYPES (`image/*` allowed)."""
-    return getattr(settings, "ATTACHMENT_TYPES", DEFAULT_ATTACHMENT_TYPES)
+    return settings.ATTACHMENT_TYPES
 
 
 def display_name(filename: str) -> str:
