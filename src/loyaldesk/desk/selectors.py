@@ -217,7 +217,7 @@ def case_thread(case: Case) -> QuerySet[Message]:
     """A case's messages in order, with their authors, delivery, attachment_list and
     mention_list (lists: a related manager per message would cost more than the query)."""
     return case.messages.select_related(
-        "author_user", "author_customer", "delivery"
+        "author_user", "author_customer", "delivery", "call"
     ).prefetch_related(
         Prefetch("attachments", to_attr="attachment_list"),
         Prefetch("mentions", Mention.objects.select_related("user"), to_attr="mention_list"),
