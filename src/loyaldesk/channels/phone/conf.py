@@ -1,22 +1,20 @@
 """The phone channel's settings, read from the environment when used (docs/configuration.md).
 
 Read at each use rather than once in settings.py, so a rotated secret applies without a
-restart of every web worker.
+restart of every web worker; the app checks the numbers at start-up (apps.py), so a value that
+is not one stops the start with the variable's name, as settings.py does.
 """
 
 from __future__ import annotations
 
 import os
 
+from loyaldesk.config import env_int
+
 DEFAULT_MAX_BODY_BYTES = 65_536
 DEFAULT_TOLERANCE_SECONDS = 300
 # Most call centres leave out hang-ups within the first 5-10 seconds from their abandon rate.
 DEFAULT_SHORT_ABANDON_SECONDS = 10
-
-
-def _int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    return int(value) if value.isdigit() else default
 
 
 def telephony_secret() -> str:
@@ -26,14 +24,14 @@ def telephony_secret() -> str:
 
 def max_body_bytes() -> int:
     """The largest webhook body accepted."""
-    return _int("LOYALDESK_TELEPHONY_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)
+    return env_int("LOYALDESK_TELEPHONY_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)
 
 
 def tolerance_seconds() -> int:
     """How far a request's signed timestamp may be from now before it is refused as a replay."""
-    return _int("LOYALDESK_TELEPHONY_TOLERANCE_SECONDS", DEFAULT_TOLERANCE_SECONDS)
+    return env_int("LOYALDESK_TELEPHONY_TOLERANCE_SECONDS", DEFAULT_TOLERANCE_SECONDS)
 
 
 def short_abandon_seconds() -> int:
     """Callers who hang up sooner than this in the queue are short abandons: no case."""
-    return _int("LOYALDESK_PHONE_SHORT_ABANDON_SECONDS", DEFAULT_SHORT_ABANDON_SECONDS)
+    return env_int("LOYALDESK_PHONE_SHORT_ABANDON_SECONDS", DEFAULT_SHORT_ABANDON_SECONDS)
