@@ -3,6 +3,7 @@ their SHA-256, blocked received files, and downloads only for those who may see 
 
 import hashlib
 import io
+import threading
 import zipfile
 from datetime import timedelta
 from email.message import EmailMessage
@@ -12,6 +13,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -195,6 +197,37 @@ def test_a_shared_file_is_deleted_only_with_its_last_attachment(agent, front_tea
     assert not Attachment.objects.filter(pk__in=[stale.pk, alone.pk]).exists()
     assert stored_files(media) == [media / kept.file.name]
     assert Path(kept.file.path).read_bytes() == PDF
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="SQLite's shared in-memory test database fails on a lock instead of waiting; a"
+    " database file serializes the two writers with BEGIN IMMEDIATE",
+)
+@pytest.mark.django_db(transaction=True)
+def test_forgetting_waits_for_an_upload_of_the_same_bytes_under_way(agent, media):
+    """Without the lock, the forget would not see the upload's uncommitted row and would
+    delete the file that row names."""
+    stale = store_upload(upload("ricevuta.pdf", PDF), uploaded_by=agent)
+    Attachment.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(days=2))
+    forgotten = []
+
+    def forget():
+        try:
+            forgotten.append(forget_stale_uploads())
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=forget)
+    with transaction.atomic():
+        fresh = store_upload(upload("copia.pdf", PDF), uploaded_by=agent)
+        worker.start()
+        worker.join(timeout=1)
+        assert worker.is_alive()  # waiting for this transaction
+    worker.join(timeout=30)
+    assert forgotten == [1]
+    assert list(Attachment.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert Path(fresh.file.path).read_bytes() == PDF
 
 
 def test_a_file_forgotten_then_uploaded_again_is_stored_again(agent, media):
