@@ -73,7 +73,7 @@ class MessageAdmin(RecordAdmin):
 
 @admin.register(Attachment)
 class AttachmentAdmin(RecordAdmin):
-    list_display = ("filename", "content_type", "size", "sha256", "created_at")
+    list_display = ("filename", "content_type", "size", "blocked", "sha256", "created_at")
     list_filter = ("content_type",)
     search_fields = ("filename", "sha256", "=message__case__number")
     raw_id_fields = ("message",)
