@@ -202,3 +202,10 @@ def test_a_customer_reply_posted_joins_its_case(client, mailbox):
     post_postmark(client, postmark_payload(reply))
     assert Case.objects.count() == 1
     assert case.messages.count() == 2
+
+
+def test_a_post_over_the_size_limit_is_refused_for_the_provider_to_retry(client, mailbox, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = post_postmark(client, postmark_payload(raw_email()))
+    assert response.status_code == 400
+    assert not ReceivedEmail.objects.exists()
