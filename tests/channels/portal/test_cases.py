@@ -272,3 +272,34 @@ def test_anonymous_pages_follow_the_browser_and_the_switch(client, db):
     client.post("/i18n/setlang/", {"language": "fr", "next": "/portal/sign-in/"})
     page = client.get("/portal/sign-in/", HTTP_ACCEPT_LANGUAGE="it")
     assert '<html lang="fr">' in page.content.decode()
+
+
+def test_a_file_of_a_type_not_allowed_is_refused(sign_in_as, customer, case):
+    page = SimpleUploadedFile("invoice.html", b"<html><script>alert(1)</script></html>")
+    response = sign_in_as(customer).post(
+        f"/portal/cases/{case.number}/reply/",
+        {"text": "See attached", "key": new_submission_key("reply"), "files": [page]},
+    )
+    assert response.status_code == 400
+    assert "not accepted here" in response.content.decode()
+    assert case.messages.count() == 1
+
+
+def test_a_blocked_file_is_named_but_never_downloadable(sign_in_as, customer, case):
+    from loyaldesk.desk.attachments import keep_received_file
+
+    blocked = keep_received_file(case.messages.get(), "run.exe", "", b"MZ\x90\x00 program")
+    assert blocked.blocked
+    http = sign_in_as(customer)
+    assert "run.exe" in http.get(f"/portal/cases/{case.number}/").content.decode()
+    assert http.get(f"/portal/cases/{case.number}/files/{blocked.pk}/").status_code == 404
+
+
+def test_downloads_are_never_rendered_by_the_browser(sign_in_as, customer, case):
+    from loyaldesk.desk.attachments import keep_received_file
+
+    kept = keep_received_file(case.messages.get(), "note.txt", "text/plain", b"hello")
+    response = sign_in_as(customer).get(f"/portal/cases/{case.number}/files/{kept.pk}/")
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]

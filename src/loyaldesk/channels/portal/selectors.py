@@ -81,10 +81,11 @@ def public_thread(case: Case) -> Thread:
 
 
 def customer_attachment(customer: Customer, number: int, pk: int) -> Attachment:
-    """A file of a message the customer can read on one of their cases, else 404."""
+    """A file of a message the customer can read on one of their cases, else 404; a blocked
+    file (of a type not allowed) is nobody's to download."""
     case = customer_case(customer, number)
     attachment = Attachment.objects.filter(
-        pk=pk, message__case=case, message__kind__in=CUSTOMER_KINDS
+        pk=pk, message__case=case, message__kind__in=CUSTOMER_KINDS, blocked=""
     ).first()
     if attachment is None:
         raise Http404

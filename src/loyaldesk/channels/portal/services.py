@@ -32,8 +32,8 @@ from loyaldesk.customers.services import create_customer
 from loyaldesk.desk.attachments import (
     MAX_ATTACHMENTS_PER_MESSAGE,
     AttachmentRefused,
+    check_upload,
     keep_received_file,
-    max_attachment_bytes,
 )
 from loyaldesk.desk.events import record_event
 from loyaldesk.desk.models import Case, Message, MessageKind, Queue
@@ -149,12 +149,15 @@ def portal_queue() -> Queue:
 
 
 def _check_files(files: Sequence[UploadedFile]) -> None:
-    """Refuse too many or too big files before anything is written."""
+    """Refuse too many files, or one outside the attachment policy (size, type read from its
+    bytes), before anything is written."""
     if len(files) > MAX_ATTACHMENTS_PER_MESSAGE:
-        raise AttachmentRefused(f"at most {MAX_ATTACHMENTS_PER_MESSAGE} files per message")
+        raise AttachmentRefused(
+            translation.gettext("At most %(count)d files per message.")
+            % {"count": MAX_ATTACHMENTS_PER_MESSAGE}
+        )
     for upload in files:
-        if upload.size > max_attachment_bytes():
-            raise AttachmentRefused(f"{upload.name} is larger than {max_attachment_bytes()} bytes")
+        check_upload(upload)
 
 
 def _keep_files(message: Message, files: Sequence[UploadedFile]) -> None:

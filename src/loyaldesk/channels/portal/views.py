@@ -25,7 +25,7 @@ from loyaldesk.channels.portal.forms import ContactForm, NewCaseForm, ReplyForm,
 from loyaldesk.channels.portal.limits import client_ip
 from loyaldesk.channels.portal.submissions import new_submission_key
 from loyaldesk.customers.models import Customer
-from loyaldesk.desk.attachments import AttachmentRefused, max_attachment_bytes
+from loyaldesk.desk.attachments import AttachmentRefused, file_response, max_attachment_bytes
 from loyaldesk.desk.services import CaseIsClosed, NoDefaultQueue
 
 MAX_TOKEN_LENGTH = 100
@@ -233,15 +233,9 @@ def reply_view(request: HttpRequest, customer: Customer, number: int) -> HttpRes
 
 
 @customer_view
-def attachment_view(request: HttpRequest, customer: Customer, number: int, pk: int):
+def attachment_view(request: HttpRequest, customer: Customer, number: int, pk: int) -> FileResponse:
     """A file of one of the customer's cases, always as a download."""
-    attachment = selectors.customer_attachment(customer, number, pk)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type=attachment.content_type,
-    )
+    return file_response(selectors.customer_attachment(customer, number, pk))
 
 
 # The public contact form -------------------------------------------------------------
