@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from loyaldesk.channels.phone.models import Call, CallSource
-from loyaldesk.channels.phone.services import OutcomeNotPossible, log_call
+from loyaldesk.channels.phone.services import CallBeforeCase, OutcomeNotPossible, log_call
 from loyaldesk.desk.lifecycle import Status
 from loyaldesk.desk.models import Event, MessageKind
 from loyaldesk.desk.services import CaseIsClosed, change_status, reply_to_customer
@@ -156,3 +156,9 @@ def test_a_typed_number_is_normalised_in_the_customers_country(front_team, case,
     call = _log(case, agent, direction="outbound", number="02 9876 5432")
 
     assert call.called_number == "+390298765432"
+
+
+def test_a_call_before_the_case_was_opened_is_refused(front_team, case, agent):
+    with pytest.raises(CallBeforeCase):
+        _log(case, agent, started_at=T0 - timedelta(hours=1))
+    assert not Call.objects.exists()

@@ -63,12 +63,14 @@ def test_a_wrong_form_shows_the_errors_and_logs_nothing(client, agent, front_tea
         url, _form(started_at=(timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
     )
     bad_number = client.post(url, _form(number="call me"))
+    before_case = client.post(url, _form(started_at="2026-03-02T08:00"))
 
     assert wrong_outcome.status_code == 400
     assert "not possible for this direction" in wrong_outcome.content.decode()
     assert "length of the conversation" in no_length.content.decode()
     assert "cannot start in the future" in future.content.decode()
     assert "not a phone number" in bad_number.content.decode()
+    assert "The case was opened after this" in before_case.content.decode()
     assert not Call.objects.exists()
 
 
@@ -126,7 +128,7 @@ def test_calls_to_return_of_other_teams_are_not_listed(client, agent, repairs_ca
         agent=User.objects.get(username="agent2"),
         direction="inbound",
         outcome="missed",
-        started_at=T0,
+        started_at=repairs_case.opened_at,
     )
     client.force_login(agent)
 

@@ -2,6 +2,8 @@
 
 import json
 import time
+from datetime import time as clock
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -11,6 +13,8 @@ from loyaldesk.customers.models import Customer
 from loyaldesk.desk.lifecycle import Status
 from loyaldesk.desk.models import Case, Event, MessageKind
 from loyaldesk.desk.services import change_status
+from loyaldesk.service_levels.models import CaseTimer, OpeningRange, Policy, ServiceCalendar
+from loyaldesk.service_levels.services import publish_policy, track_case
 from loyaldesk.webhooks.signing import sign
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +25,17 @@ URL = "/phone/webhook/"
 @pytest.fixture(autouse=True)
 def _secret(monkeypatch):
     monkeypatch.setenv("LOYALDESK_TELEPHONY_SECRET", SECRET)
+
+
+@pytest.fixture
+def one_hour_to_answer(db):
+    """Open every weekday 08:00-18:00 UTC; an hour for the first response."""
+    calendar = ServiceCalendar.objects.create(name="Office", time_zone="UTC")
+    for weekday in range(5):
+        OpeningRange.objects.create(
+            calendar=calendar, weekday=weekday, opens=clock(8), closes=clock(18)
+        )
+    publish_policy(Policy.objects.create(name="All", calendar=calendar, first_response_minutes=60))
 
 
 def report(**fields) -> dict:
@@ -69,6 +84,22 @@ def test_an_answered_call_from_a_known_number_joins_the_customers_open_case(clie
     assert answered.at == call.answered_at  # the wait in the queue is the response time
     case.refresh_from_db()
     assert case.first_response_at == call.answered_at
+
+
+def test_a_call_that_started_before_its_case_enters_the_case_as_it_opened(
+    client, customer, case, one_hour_to_answer
+):
+    track_case(case, at=case.opened_at, reapply=True)  # the case opened at 09:00 UTC
+    early = report(started_at="2026-03-02T09:55:00+01:00", answered_at="2026-03-02T09:59:00+01:00")
+
+    assert post(client, early).status_code == 200
+
+    call = Call.objects.get()
+    assert call.started_at == case.opened_at - timedelta(minutes=5)  # its own times, kept
+    assert call.message.created_at == case.opened_at
+    assert Event.objects.get(kind="call.answered").at == case.opened_at
+    timer = CaseTimer.objects.get(case=case, target="first_response")
+    assert timer.fulfilled_at == case.opened_at
 
 
 def test_an_unknown_number_makes_a_customer_and_a_case(client, queue):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django import forms
@@ -58,10 +58,13 @@ class LogCallForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, region: str = "", **kwargs) -> None:
+    def __init__(
+        self, *args, region: str = "", opened_at: datetime | None = None, **kwargs
+    ) -> None:
         kwargs.setdefault("auto_id", "call_%s")  # the case page has other forms' fields
         super().__init__(*args, **kwargs)
         self.region = region
+        self.opened_at = opened_at
         if not self.is_bound:
             now = timezone.localtime().replace(second=0, microsecond=0)
             self.initial.setdefault("started_at", now)
@@ -70,6 +73,10 @@ class LogCallForm(forms.Form):
         started = self.cleaned_data["started_at"]
         if started > timezone.now() + FUTURE_SLACK:
             raise forms.ValidationError(_("A call cannot start in the future."))
+        if self.opened_at and started < self.opened_at.replace(second=0, microsecond=0):
+            raise forms.ValidationError(
+                _("The case was opened after this: log the call on the case it belongs to.")
+            )
         return started
 
     def clean_number(self) -> str:

@@ -60,6 +60,10 @@ class OutcomeNotPossible(ValueError):
     """The outcome does not exist for the call's direction (an outbound call is not abandoned)."""
 
 
+class CallBeforeCase(ValueError):
+    """An agent logs a call that started before the case was opened."""
+
+
 # --- Agents log calls -----------------------------------------------------------------------
 
 
@@ -82,6 +86,8 @@ def log_call(
         raise OutcomeNotPossible(f"an {direction} call cannot end {outcome!r}")
     if case.status == Status.CLOSED:
         raise CaseIsClosed(f"case {case.reference} is closed")
+    if started_at < case.opened_at.replace(second=0, microsecond=0):  # minutes, as typed
+        raise CallBeforeCase(f"case {case.reference} was opened after the call started")
     number = _customer_number(case.customer, number)
     answered = outcome == CallOutcome.ANSWERED
     call = Call(
@@ -125,7 +131,7 @@ def _record_in_case(call: Call, case: Case, *, actor: User | None) -> None:
             text=call.notes,
             channel=Channel.PHONE,
             sender_address=call.caller_number,
-            at=call.started_at,
+            at=_in_case(call, case),
         )
     else:
         message = _add_staff_entry(case, call, actor=actor)
@@ -138,7 +144,8 @@ def _attach(call: Call, message: Message, *, actor: User | None) -> None:
     call.message, call.case, call.customer = message, case, case.customer
     call.call_back_needed = _leaves_call_back(call)
     call.save()
-    record_event("call.recorded", case=case, actor=actor, at=call.started_at, after=_facts(call))
+    at = _in_case(call, case)
+    record_event("call.recorded", case=case, actor=actor, at=at, after=_facts(call))
     if call.outcome == CallOutcome.ANSWERED:
         _record_answer(call, actor=actor)
 
@@ -146,8 +153,8 @@ def _attach(call: Call, message: Message, *, actor: User | None) -> None:
 def _record_answer(call: Call, *, actor: User | None) -> None:
     """An answered call: an inbound one answers the customer's contact; either kind returns
     the calls the customer is waiting for."""
-    at = call.answered_at or call.started_at
     case = Case.objects.select_for_update().get(pk=call.case_id)
+    at = max(call.answered_at or call.started_at, _in_case(call, case))
     if call.direction == CallDirection.INBOUND:
         record_event("call.answered", case=case, actor=actor, at=at, after={"call": call.pk})
         if case.first_response_at is None:
@@ -155,6 +162,13 @@ def _record_answer(call: Call, *, actor: User | None) -> None:
             case.save(update_fields=["first_response_at"])
         track_case(case, at=at)
     _settle_call_backs(call, actor=actor, at=at)
+
+
+def _in_case(call: Call, case: Case) -> datetime:
+    """When the call enters the case's log: as it started, or as the case opened if the
+    telephony system reports a call that started before (a case's log starts with its
+    opening); the call itself keeps its own times."""
+    return max(call.started_at, case.opened_at)
 
 
 def _leaves_call_back(call: Call) -> bool:
@@ -188,7 +202,7 @@ def _add_staff_entry(case: Case, call: Call, *, actor: User | None) -> Message:
     if case.status == Status.CLOSED:
         raise CaseIsClosed(f"case {case.reference} is closed")
     kind = MessageKind.OUTBOUND if call.outcome in REACHED else MessageKind.NOTE
-    at = call.started_at
+    at = _in_case(call, case)
     message = Message.objects.create(
         case=case,
         kind=kind,
@@ -391,7 +405,7 @@ def _contact_message(call: Call, customer: Customer) -> Message:
             text=call.notes,
             channel=Channel.PHONE,
             sender_address=call.caller_number,
-            at=call.started_at,
+            at=_in_case(call, case),
         )
     with translation.override(customer.preferred_language):
         subject = _("Phone call from %(number)s") % {"number": call.caller_number}

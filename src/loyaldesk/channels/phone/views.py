@@ -41,11 +41,11 @@ def _workable_case(request: HttpRequest, number: int) -> Case:
 def log_call_view(request: HttpRequest, number: int) -> HttpResponse:
     """Log a call on a case: the form of the case page posts here; errors show on this page."""
     case = _workable_case(request, number)
-    region = case.customer.country
+    limits = {"region": case.customer.country, "opened_at": case.opened_at}
     if request.method == "GET":
-        form = LogCallForm(region=region)
+        form = LogCallForm(**limits)
         return render(request, "phone/log_call.html", {"case": case, "form": form})
-    form = LogCallForm(request.POST, region=region)
+    form = LogCallForm(request.POST, **limits)
     if not form.is_valid():
         return render(request, "phone/log_call.html", {"case": case, "form": form}, status=400)
     try:

@@ -34,7 +34,9 @@ def case_phone_card(context: template.Context, case: Case) -> dict:
     return {
         "case": case,
         "to_return": list(case_calls_to_return(case)),
-        "form": LogCallForm(region=case.customer.country) if can_log else None,
+        "form": LogCallForm(region=case.customer.country, opened_at=case.opened_at)
+        if can_log
+        else None,
         "csrf_token": context.get("csrf_token"),
     }
 
