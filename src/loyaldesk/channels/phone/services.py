@@ -177,7 +177,8 @@ def _leaves_call_back(call: Call) -> bool:
 
 def _settle_call_backs(call: Call, *, actor: User | None, at: datetime) -> None:
     """The customer's earlier calls left waiting have now been returned."""
-    waiting = Call.objects.select_for_update().filter(
+    # Only the calls are locked: PostgreSQL refuses FOR UPDATE across the nullable case join.
+    waiting = Call.objects.select_for_update(of=("self",)).filter(
         customer=call.customer_id,
         call_back_needed=True,
         called_back_at__isnull=True,
