@@ -152,13 +152,17 @@ def test_behind_a_proxy_the_client_is_the_address_the_proxy_added(client, db, se
     assert (blocked.status_code, other.status_code) == (429, 302)
 
 
-def test_signing_in_cycles_the_session_key(client, customer):
+def test_signing_in_cycles_the_session_key_and_csrf_token(client, customer):
     client.get("/portal/sign-in/")
     client.session.save()
     before = client.session.session_key
     request_sign_in_link("chiara.rossi@example.it", client_ip=IP)
-    client.post(f"/portal/sign-in/{sent_token(customer)}/")
+    path = f"/portal/sign-in/{sent_token(customer)}/"
+    client.get(path)
+    csrf_before = client.cookies["csrftoken"].value
+    client.post(path)
     assert client.session.session_key != before
+    assert client.cookies["csrftoken"].value != csrf_before
 
 
 def test_sign_out_ends_the_portal_session(sign_in_as, customer):

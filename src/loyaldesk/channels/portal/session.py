@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.http import HttpRequest
+from django.middleware.csrf import rotate_token
 
 from loyaldesk.channels.portal import conf
 from loyaldesk.channels.portal.selectors import current_record
@@ -23,10 +24,12 @@ class StaffSignedIn(Exception):
 
 
 def sign_in(request: HttpRequest, customer: Customer) -> None:
-    """Start the customer's portal session under a new session key (no fixation)."""
+    """Start the customer's portal session under a new session key and CSRF token (no
+    fixation)."""
     if request.user.is_authenticated:
         raise StaffSignedIn(request.user.get_username())
     request.session.flush()
+    rotate_token(request)
     request.session[CUSTOMER_KEY] = customer.pk
     request.session.set_expiry(timedelta(hours=conf.session_hours()))
 

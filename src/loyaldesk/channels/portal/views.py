@@ -25,7 +25,12 @@ from loyaldesk.channels.portal.forms import ContactForm, NewCaseForm, ReplyForm,
 from loyaldesk.channels.portal.limits import client_ip
 from loyaldesk.channels.portal.submissions import new_submission_key
 from loyaldesk.customers.models import Customer
-from loyaldesk.desk.attachments import AttachmentRefused, file_response, max_attachment_bytes
+from loyaldesk.desk.attachments import (
+    MAX_ATTACHMENTS_PER_MESSAGE,
+    AttachmentRefused,
+    file_response,
+    max_attachment_bytes,
+)
 from loyaldesk.desk.services import CaseIsClosed, NoDefaultQueue
 
 MAX_TOKEN_LENGTH = 100
@@ -38,6 +43,7 @@ def _page(request: HttpRequest, template: str, status: int = 200, **context) -> 
         {
             "company_name": settings.COMPANY_NAME,
             "max_file_bytes": max_attachment_bytes(),
+            "max_files": MAX_ATTACHMENTS_PER_MESSAGE,
             **context,
         },
         status=status,
