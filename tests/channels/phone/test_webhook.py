@@ -278,3 +278,36 @@ def test_without_a_secret_the_webhook_is_off(client, monkeypatch):
 def test_only_post_is_allowed(client):
     assert client.get(URL).status_code == 405
     assert reverse("phone:webhook") == URL
+
+
+def test_retries_of_a_call_kept_without_a_case_record_it_once(client, customer):
+    short = report(outcome="abandoned", answered_at=None, wait_seconds=4)
+    for _ in range(3):
+        assert post(client, short).status_code == 200
+
+    call = Call.objects.get()
+    assert call.case is None
+    assert call.settled_at is not None
+    assert Event.objects.filter(customer=customer, kind="call.recorded").count() == 1
+    assert not Case.objects.exists()
+
+
+def test_a_withheld_number_is_kept_for_the_figures_without_a_case(client, queue):
+    response = post(client, report(**{"from": None}))
+
+    assert response.status_code == 200
+    call = Call.objects.get()
+    assert call.outcome == "answered"
+    assert call.caller_number == ""
+    assert call.case is None
+    assert call.customer is None
+    assert not Customer.objects.exists()
+
+
+def test_a_later_report_that_changes_a_call_is_an_event_of_its_case(client, customer, case):
+    post(client, report(event="answered", outcome=None, ended_at=None))
+    post(client, report(talk_seconds=600))
+
+    updated = Event.objects.get(case=case, kind="call.updated")
+    assert updated.after == {"talk_seconds": 600}
+    assert Call.objects.get().talk_seconds == 600

@@ -116,6 +116,9 @@ class Call(models.Model):
     )
     talk_seconds = models.PositiveIntegerField(_("seconds talking"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Set once the call, its outcome known, was put in its case or kept without one: later
+    # reports of the same call then only update it.
+    settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
     call_back_needed = models.BooleanField(_("call back needed"), default=False)
     called_back_at = models.DateTimeField(_("called back"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

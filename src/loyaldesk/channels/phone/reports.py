@@ -69,8 +69,10 @@ def read_report(body: bytes) -> CallReport:
         call_id=_call_id(document),
         event=event,
         direction=direction,
-        caller=_number(document, "from", required=direction == "inbound"),
-        called=_number(document, "to", required=direction == "outbound"),
+        caller=_number(document, "from", required=False, customer_end=direction == "inbound"),
+        called=_number(
+            document, "to", required=direction == "outbound", customer_end=direction == "outbound"
+        ),
         occurred_at=_instant(document, "occurred_at", required=True),
         outcome=outcome,
         started_at=_instant(document, "started_at"),
@@ -131,7 +133,9 @@ def _text(document: dict, name: str, limit: int) -> str:
     return value.strip()
 
 
-def _number(document: dict, name: str, *, required: bool) -> str:
+def _number(document: dict, name: str, *, required: bool, customer_end: bool) -> str:
+    """The customer's end must be a phone number when given (absent: withheld); the desk's own
+    end may be anything the telephony system names it by (an extension)."""
     value = document.get(name)
     if value in (None, ""):
         if required:
@@ -142,9 +146,8 @@ def _number(document: dict, name: str, *, required: bool) -> str:
     try:
         return normalise_phone(value)
     except InvalidAddress:
-        if required:
+        if customer_end:
             raise InvalidReport(f"{name} is not a phone number: {value!r}") from None
-        # The desk's own end may be an extension or a withheld number: kept as given.
         return value.strip()
 
 

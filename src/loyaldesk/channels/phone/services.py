@@ -286,7 +286,7 @@ def _apply(report: CallReport) -> Call:
     call.save()
     if call.outcome == CallOutcome.IN_PROGRESS:
         return call
-    if call.message_id is None:
+    if call.settled_at is None:
         _settle(call, report)
     else:
         _record_update(call, before, was_answered)
@@ -364,7 +364,12 @@ def is_short_abandon(call: Call) -> bool:
 
 def _settle(call: Call, report: CallReport) -> None:
     """Put a call whose outcome is known into the customer's case, once."""
-    if call.direction == CallDirection.INBOUND and not is_short_abandon(call):
+    call.settled_at = timezone.now()
+    if (
+        call.direction == CallDirection.INBOUND
+        and call.caller_number
+        and not is_short_abandon(call)
+    ):
         customer = find_customer(Channel.PHONE, call.caller_number) or _new_customer(
             call.caller_number, report.caller_name, call.started_at
         )
@@ -375,9 +380,10 @@ def _settle(call: Call, report: CallReport) -> None:
     if case is not None and call.direction == CallDirection.OUTBOUND:  # about the open case
         _attach(call, _add_staff_entry(case, call, actor=call.agent), actor=call.agent)
         return
-    # A short abandon, or our call to someone with no open case: kept for the figures.
+    # A short abandon, a withheld number, or our call to someone with no open case: kept for
+    # the figures, on the customer's history when known.
     call.customer = customer
-    call.save(update_fields=["customer", "updated_at"])
+    call.save(update_fields=["customer", "settled_at", "updated_at"])
     if customer is not None:
         record_event("call.recorded", customer=customer, at=call.started_at, after=_facts(call))
         if call.outcome == CallOutcome.ANSWERED:
@@ -448,8 +454,15 @@ def _record_update(call: Call, before: dict[str, Any], was_answered: bool) -> No
     case = call.case
     changed_before = {name: before.get(name) for name in changed}
     at = call.ended_at or call.answered_at or call.started_at
-    if case is not None:
-        record_event("call.updated", case=case, at=at, before=changed_before, after=changed)
+    if case is not None or call.customer_id is not None:
+        record_event(
+            "call.updated",
+            case=case,
+            customer=call.customer if case is None else None,
+            at=max(at, case.opened_at) if case else at,
+            before=changed_before,
+            after=changed,
+        )
     if call.outcome == CallOutcome.ANSWERED and not was_answered and case is not None:
         call.call_back_needed = False
         call.save(update_fields=["call_back_needed", "updated_at"])
