@@ -11,6 +11,26 @@ from loyaldesk.customers.services import create_customer
 LINK = re.compile(r"https?://\S+/portal/sign-in/(?P<token>[A-Za-z0-9_-]+)/")
 
 
+@pytest.fixture
+def queued_jobs():
+    """Huey's queue as the worker would find it, empty at the start and the end."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.flush()
+    yield HUEY
+    HUEY.flush()
+
+
+@pytest.fixture(autouse=True)
+def _jobs_now(request):
+    """Sign-in links are sent by a job: portal tests run jobs as they are queued, unless a
+    test looks at the queue itself (`queued_jobs`)."""
+    if "queued_jobs" in request.fixturenames:
+        yield None
+    else:
+        yield request.getfixturevalue("jobs_run_now")
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """Rate limits count in the cache, which outlives a test; each test starts from zero."""

@@ -78,6 +78,19 @@ def test_unknown_address_gets_the_same_answer_and_no_email(client, customer):
     assert "nobody@example.org" not in page.content.decode()
 
 
+def test_the_request_does_the_same_for_a_known_and_an_unknown_address(
+    client, customer, queued_jobs
+):
+    """Nothing in the request depends on the address being known (not even its time):
+    each request only queues the job that looks it up."""
+    for address in ["chiara.rossi@example.it", "nobody@example.org"]:
+        response = client.post("/portal/sign-in/", {"email": address})
+        assert response.status_code == 302
+    assert queued_jobs.pending_count() == 2
+    assert not SignInLink.objects.exists()
+    assert not Delivery.objects.exists()
+
+
 def test_not_an_address_is_a_form_error(client, db):
     response = client.post("/portal/sign-in/", {"email": "not an address"})
     assert response.status_code == 400

@@ -54,20 +54,30 @@ class LinkNotUsable(Exception):
 
 
 def request_sign_in_link(address: str, *, client_ip: str, at: datetime | None = None) -> None:
-    """Email a one-time sign-in link when the address is a customer's, and nothing otherwise:
-    the caller answers the same either way, so nobody learns which addresses are known.
+    """Ask for a sign-in link to be emailed to the address if it is a customer's.
 
-    Raises InvalidAddress for something that is not an email address, RateLimited when the
-    address or the client asked too often.
+    The caller answers the same whether or not the address is known, and so does this: it
+    only counts the request and leaves the lookup and the email to a job, so the answer does
+    not take longer for a customer's address either. Raises InvalidAddress for something
+    that is not an email address, RateLimited when the address or the client asked too often.
     """
     normalised = normalise_address(Channel.EMAIL, address)
     if not limits.allow(limits.SIGN_IN_PER_IP, client_ip):
         raise RateLimited("sign-in links: too many requests from this client")
     if not limits.allow(limits.SIGN_IN_PER_ADDRESS, normalised):
         raise RateLimited("sign-in links: too many requests for this address")
-    customer = find_customer(Channel.EMAIL, normalised)
-    if customer is not None:
-        _send_link(current_record(customer), normalised, at or timezone.now())
+    # Imported here because the tasks module imports this one.
+    from loyaldesk.channels.portal.tasks import send_sign_in_link_task
+
+    send_sign_in_link_task(normalised, (at or timezone.now()).isoformat())
+
+
+def send_sign_in_link(address: str, *, at: datetime | None = None) -> SignInLink | None:
+    """Email a one-time sign-in link to the address when it is a customer's; None otherwise."""
+    customer = find_customer(Channel.EMAIL, address)
+    if customer is None:
+        return None
+    return _send_link(current_record(customer), address, at or timezone.now())
 
 
 @transaction.atomic
