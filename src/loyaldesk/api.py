@@ -10,6 +10,7 @@ from ninja.security import HttpBearer
 from loyaldesk.accounts.api import router as users_router
 from loyaldesk.accounts.models import User
 from loyaldesk.accounts.tokens import user_for_token
+from loyaldesk.channels.phone.api import router as calls_router
 from loyaldesk.core.pagination import BadCursor
 from loyaldesk.customers.api import router as customers_router
 from loyaldesk.desk.api import router as desk_router
@@ -42,6 +43,7 @@ api = NinjaAPI(
 api.add_router("/", desk_router)
 api.add_router("/", customers_router)
 api.add_router("/", surveys_router)
+api.add_router("/", calls_router)
 api.add_router("/users", users_router)
 
 
