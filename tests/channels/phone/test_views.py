@@ -151,3 +151,43 @@ def test_the_customer_page_lists_the_customers_calls(client, agent, front_team, 
 
     assert 'id="customer-calls"' in page
     assert "2 min 05 s" in page
+
+
+def test_the_case_page_costs_the_same_queries_however_many_calls(client, agent, front_team, case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("desk:case-detail", args=[case.number])).status_code == 200
+        return len(captured)
+
+    def call(minutes: int, outcome: str) -> None:
+        started = T0 + timedelta(minutes=minutes)
+        log_call(case, agent=agent, direction="inbound", outcome=outcome, started_at=started)
+
+    client.force_login(agent)
+    call(10, "missed")
+    queries()
+    one = queries()
+    for minutes in range(20, 80, 10):
+        call(minutes, "missed")
+    assert queries() == one
+
+
+def test_admins_see_calls_and_the_reports_as_received(admin_client, agent, front_team, case):
+    from loyaldesk.channels.phone.services import apply_report, keep_report
+
+    report = apply_report(keep_report(b'{"call_id": "x"}'))
+    call = log_call(
+        case, agent=agent, direction="inbound", outcome="missed", started_at=T0 + timedelta(hours=1)
+    )
+
+    listed = admin_client.get(reverse("admin:phone_call_changelist"))
+    shown = admin_client.get(reverse("admin:phone_call_change", args=[call.pk]))
+    kept = admin_client.get(reverse("admin:phone_telephonyreport_change", args=[report.pk]))
+
+    assert listed.status_code == shown.status_code == kept.status_code == 200
+    assert "+390212345678" in listed.content.decode()
+    assert "{&quot;call_id&quot;: &quot;x&quot;}" in kept.content.decode()
+    assert "event must be one of" in kept.content.decode()

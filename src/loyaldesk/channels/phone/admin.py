@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from loyaldesk.channels.phone.models import Call, TelephonyReport
 from loyaldesk.desk.admin import RecordAdmin
@@ -28,6 +29,6 @@ class TelephonyReportAdmin(RecordAdmin):
     readonly_fields = ("received_at", "state", "reason", "call", "body_text")
     exclude = ("body",)
 
-    @admin.display(description="body")
+    @admin.display(description=_("body as received"))
     def body_text(self, report: TelephonyReport) -> str:
         return bytes(report.body).decode("utf-8", "replace")
