@@ -39,7 +39,8 @@ def test_an_answered_inbound_call_is_the_customers_message_with_the_call_beside_
     assert call.agent == agent
     assert call.caller_number == "+390212345678"  # the customer's phone, none typed
     assert call.talk_seconds == 250
-    assert call.wait_seconds == 0
+    assert call.wait_seconds is None  # the agent does not know the wait in the queue
+    assert call.settled_at is not None
     message = call.message
     assert message.case == case
     assert message.channel == "phone"

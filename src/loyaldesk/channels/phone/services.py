@@ -102,7 +102,6 @@ def log_call(
         started_at=started_at,
         answered_at=started_at if answered else None,
         ended_at=started_at + timedelta(seconds=talk_seconds or 0) if answered else None,
-        wait_seconds=0 if answered and direction == CallDirection.INBOUND else None,
         talk_seconds=talk_seconds if answered else None,
         notes=notes.strip(),
     )
@@ -142,6 +141,7 @@ def _attach(call: Call, message: Message, *, actor: User | None) -> None:
     """Link the call to its thread entry and record what it means for the case."""
     case = message.case
     call.message, call.case, call.customer = message, case, case.customer
+    call.settled_at = call.settled_at or timezone.now()
     call.call_back_needed = _leaves_call_back(call)
     call.save()
     at = _in_case(call, case)
