@@ -20,7 +20,7 @@ from loyaldesk.service_levels.models import CaseTimer, Policy, ServiceCalendar, 
 from loyaldesk.service_levels.services import (
     matching_policy,
     measure_case,
-    measure_loaded_cases,
+    measure_cases,
 )
 from tests.conftest import T0
 
@@ -89,7 +89,7 @@ def test_one_pass_over_loaded_cases_gives_what_the_desk_gave_case_by_case(
     Event.objects.filter(kind__in=["sla.fulfilled", "sla.breached"]).delete()
     Case.objects.update(sla_due_at=None, sla_breached=False)
     loaded = list(Case.objects.all())
-    assert measure_loaded_cases(loaded, now) == 3
+    assert measure_cases(loaded, now=now) == 3
     timers, measures, events, due = snapshot()
     assert (timers, measures, due) == (by_desk[0], by_desk[1], by_desk[3])
     # The desk also logged the resolution the customer undid by writing again: the log keeps

@@ -1,9 +1,10 @@
 """Fetching mailboxes over IMAP: every message kept by its UID before it is read.
 
 A message is fetched with BODY.PEEK (the server's flags are left alone until it is kept),
-kept under (mailbox, UIDVALIDITY, UID), read into its case, then flagged \\Seen. The next
-fetch starts after the highest UID kept, and reads first whatever was kept but not read:
-killed at any point, a fetch run again loses nothing and duplicates nothing.
+kept under (mailbox, UIDVALIDITY, UID), read into its case with the rest of its batch, then
+flagged \\Seen. The next fetch starts after the highest UID kept, and reads first whatever
+was kept but not read: killed at any point, a fetch run again loses nothing and duplicates
+nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ from dataclasses import dataclass
 from django.db.models import Max
 
 from loyaldesk.channels.models import Mailbox, ReceivedEmail
-from loyaldesk.channels.receiving import keep_email, read_email, read_waiting_emails
+from loyaldesk.channels.receiving import (
+    BATCH_SIZE,
+    keep_email,
+    read_emails,
+    read_waiting_emails,
+)
 
 logger = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 60
@@ -61,22 +67,34 @@ def connect(mailbox: Mailbox) -> imaplib.IMAP4:
 
 
 def fetch_mailbox(mailbox: Mailbox) -> FetchReport:
-    """Keep and read the mailbox's messages not kept yet."""
+    """Keep and read the mailbox's messages not kept yet, a batch at a time."""
     read = read_waiting_emails(mailbox)  # kept by a fetch killed before it read them
     imap = connect(mailbox)
     try:
         uidvalidity = _select(imap, mailbox)
+        uids = _new_uids(imap, mailbox, uidvalidity)
         fetched = 0
-        for uid in _new_uids(imap, mailbox, uidvalidity):
-            raw = _fetch(imap, uid)
-            if raw is None:
-                continue  # expunged meanwhile
-            read_email(keep_email(raw, mailbox=mailbox, uidvalidity=uidvalidity, uid=uid))
-            imap.uid("STORE", str(uid), "+FLAGS.SILENT", r"(\Seen)")
-            fetched += 1
+        for start in range(0, len(uids), BATCH_SIZE):
+            kept = _keep_batch(imap, mailbox, uidvalidity, uids[start : start + BATCH_SIZE])
+            read_emails([received.pk for received in kept])
+            if kept:
+                flagged = ",".join(str(received.uid) for received in kept)
+                imap.uid("STORE", flagged, "+FLAGS.SILENT", r"(\Seen)")
+            fetched += len(kept)
     finally:
         _close(imap)
     return FetchReport(str(mailbox), fetched, read + fetched)
+
+
+def _keep_batch(
+    imap: imaplib.IMAP4, mailbox: Mailbox, uidvalidity: int, uids: list[int]
+) -> list[ReceivedEmail]:
+    kept = []
+    for uid in uids:
+        raw = _fetch(imap, uid)
+        if raw is not None:  # else expunged meanwhile
+            kept.append(keep_email(raw, mailbox=mailbox, uidvalidity=uidvalidity, uid=uid))
+    return kept
 
 
 def fetch_all_mailboxes() -> list[FetchReport]:

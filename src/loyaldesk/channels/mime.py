@@ -14,7 +14,9 @@ from datetime import datetime
 from email import message_from_bytes, policy
 from email.header import decode_header, make_header
 from email.message import Message
+from email.policy import EmailPolicy
 from email.utils import getaddresses, parsedate_to_datetime
+from functools import lru_cache
 
 import nh3
 
@@ -83,11 +85,29 @@ def case_reference_in(subject: str, prefix: str = "#") -> int | None:
     return int(found[-1]) if found else None
 
 
+class _HeaderCachingPolicy(EmailPolicy):
+    """The default policy, remembering parsed headers: the same Content-Type is read many
+    times in an email and again in the next, and parsing it is most of reading an email."""
+
+    def header_fetch_parse(self, name: str, value: str) -> str:
+        if hasattr(value, "name"):
+            return value
+        return _parsed_header(name, value)
+
+
+@lru_cache(maxsize=4096)
+def _parsed_header(name: str, value: str) -> str:
+    return policy.default.header_fetch_parse(name, value)
+
+
+HEADER_CACHING = _HeaderCachingPolicy()
+
+
 def parse_email(raw: bytes) -> ParsedEmail:
     """Read an email from its raw bytes; broken input gives what could be read, never an error."""
     problems: list[str] = []
     try:
-        message = message_from_bytes(raw, policy=policy.default)
+        message = message_from_bytes(raw, policy=HEADER_CACHING)
         return _parsed(raw, message, problems)
     except Exception as error:  # the boundary: any input yields a result
         problems.append(f"unreadable: {type(error).__name__}: {error}")
@@ -154,6 +174,9 @@ def _header(message: Message, name: str, problems: list[str]) -> str:
     )
     if isinstance(raw_value, str) and SURROGATES.search(raw_value):
         return _decoded_header(_unescaped(raw_value))
+    if isinstance(raw_value, str) and raw_value.isascii() and "=?" not in raw_value:
+        # Nothing to decode: unfolded as the header registry would, without its slow parse.
+        return "".join(raw_value.splitlines())
     try:
         value = message.get(name)
         return "" if value is None else str(value)

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from loyaldesk.channels.mime import ParsedEmail, parse_email
@@ -29,18 +31,24 @@ from loyaldesk.channels.models import (
     ReceivedState,
 )
 from loyaldesk.channels.services import record_delivery_outcome
-from loyaldesk.customers.identities import Channel
-from loyaldesk.customers.models import Customer
-from loyaldesk.customers.selectors import find_customer
-from loyaldesk.customers.services import create_customer
+from loyaldesk.customers.identities import Channel, InvalidAddress, normalise_address
+from loyaldesk.customers.models import Customer, Identity
+from loyaldesk.customers.services import NewCustomer, create_customers
 from loyaldesk.desk.attachments import keep_received_file
-from loyaldesk.desk.html import sanitize_html
 from loyaldesk.desk.lifecycle import Status
 from loyaldesk.desk.models import Case, Message
-from loyaldesk.desk.services import add_customer_message, default_queue, link_cases, open_case
+from loyaldesk.desk.services import (
+    CaseDraft,
+    add_customer_message,
+    default_queue,
+    link_cases,
+    open_cases,
+)
+from loyaldesk.service_levels.services import measured_together
 
 logger = logging.getLogger(__name__)
 STORM_WINDOW = timedelta(hours=1)
+BATCH_SIZE = 250
 
 
 def keep_email(
@@ -76,19 +84,21 @@ def keep_email(
 
 def read_email(received: ReceivedEmail) -> ReceivedEmail:
     """Read a kept email into a case once; on any error mark it failed, bytes kept."""
-    try:
+    read_emails([received.pk])
+    return ReceivedEmail.objects.get(pk=received.pk)
+
+
+def read_emails(pks: Sequence[int]) -> None:
+    """Read kept emails together, in one transaction; should that fail, read each alone, so a
+    bad email stops no other (it is marked failed with the reason, its bytes kept)."""
+    if len(pks) > 1:
         try:
-            return _read(received.pk)
-        except IntegrityError:  # a copy of the same email was added meanwhile: a duplicate now
-            return _read(received.pk)
-    except Exception as error:  # the boundary: a bad email must not stop the others
-        logger.exception("received email %s could not be read", received.pk)
-        ReceivedEmail.objects.filter(pk=received.pk, state=ReceivedState.RECEIVED).update(
-            state=ReceivedState.FAILED,
-            reason=f"{type(error).__name__}: {error}"[:255],
-            processed_at=timezone.now(),
-        )
-        return ReceivedEmail.objects.get(pk=received.pk)
+            _read_batch(pks)
+            return
+        except Exception:
+            logger.warning("reading %d emails together failed: one by one now", len(pks))
+    for pk in pks:
+        _read_alone(pk)
 
 
 def read_waiting_emails(mailbox: Mailbox | None = None) -> int:
@@ -97,53 +107,174 @@ def read_waiting_emails(mailbox: Mailbox | None = None) -> int:
     waiting = ReceivedEmail.objects.filter(state=ReceivedState.RECEIVED)
     if mailbox is not None:
         waiting = waiting.filter(mailbox=mailbox)
-    count = 0
-    for received in waiting.order_by("pk"):
-        read_email(received)
-        count += 1
-    return count
+    pks = list(waiting.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(pks), BATCH_SIZE):
+        read_emails(pks[start : start + BATCH_SIZE])
+    return len(pks)
+
+
+def _read_alone(pk: int) -> None:
+    try:
+        try:
+            _read_batch([pk])
+        except IntegrityError:  # a copy of the same email was added meanwhile: a duplicate now
+            _read_batch([pk])
+    except Exception as error:  # the boundary: a bad email must not stop the others
+        logger.exception("received email %s could not be read", pk)
+        ReceivedEmail.objects.filter(pk=pk, state=ReceivedState.RECEIVED).update(
+            state=ReceivedState.FAILED,
+            reason=f"{type(error).__name__}: {error}"[:255],
+            processed_at=timezone.now(),
+        )
 
 
 @transaction.atomic
-def _read(pk: int) -> ReceivedEmail:
-    received = (
-        ReceivedEmail.objects.select_for_update(of=("self",)).select_related("mailbox").get(pk=pk)
+def _read_batch(pks: Sequence[int]) -> None:
+    waiting = list(
+        ReceivedEmail.objects.select_for_update(of=("self",))
+        .select_related("mailbox__queue")
+        .filter(pk__in=pks, state=ReceivedState.RECEIVED)
+        .order_by("pk")
     )
-    if received.state != ReceivedState.RECEIVED:
-        return received
-    with received.raw.open("rb") as handle:
-        parsed = parse_email(handle.read())
-    received.email_id = (parsed.message_id or "")[:255]
-    received.sender = parsed.from_address[:254]
-    received.processed_at = timezone.now()
-    state, reason, message = _outcome(parsed, received)
-    received.state, received.reason = state, reason[:255]
-    if message is not None:
-        received.message, received.case = message, message.case
-    received.save()
-    return received
+    if not waiting:
+        return
+    emails = []
+    for received in waiting:
+        with received.raw.open("rb") as handle:
+            parsed = parse_email(handle.read())
+        received.email_id = (parsed.message_id or "")[:255]
+        received.sender = parsed.from_address[:254]
+        received.processed_at = timezone.now()
+        emails.append((received, parsed))
+    earliest = min(received.received_at for received, _ in emails)
+    reader = _BatchReader([parsed for _, parsed in emails], earliest)
+    with measured_together():  # a case several emails of the batch answer is measured once
+        for received, parsed in emails:
+            reader.read(received, parsed)
+        reader.open_pending()
+    for received in waiting:  # bulk_update's CASE expressions cost more than row updates
+        received.save(update_fields=READ_FIELDS)
 
 
-def _outcome(
-    parsed: ParsedEmail, received: ReceivedEmail
-) -> tuple[ReceivedState, str, Message | None]:
-    """What the email becomes, in the order that keeps loops and noise out of the desk."""
-    if parsed.from_address in our_addresses():
-        return ReceivedState.IGNORED, "sent from one of our own addresses", None
-    if parsed.bounce:
-        return ReceivedState.IGNORED, _record_bounce(parsed), None
-    if parsed.auto_reply:
-        return ReceivedState.IGNORED, "an automatic reply", None
-    if not parsed.from_address:
-        return ReceivedState.IGNORED, "no sender address", None
-    if parsed.message_id:
-        known = Message.objects.filter(channel=Channel.EMAIL, external_id=parsed.message_id)
-        if known.exists():
-            return ReceivedState.DUPLICATE, "this Message-ID was received before", known.get()
-    if _storming(parsed.from_address, received.received_at):
-        limit = settings.MAIL_STORM_LIMIT
-        return ReceivedState.IGNORED, f"over {limit} emails from this sender in an hour", None
-    return ReceivedState.ADDED, "", _add(parsed, received)
+class _BatchReader:
+    """Reads the emails of one batch in order, looking up what they refer to once for all
+    of them; the new cases they open are written together at the end."""
+
+    def __init__(self, emails: list[ParsedEmail], earliest: datetime) -> None:
+        self.ours = our_addresses()
+        self.threads = _Threads(emails)
+        ids = [(parsed.message_id or "")[:255] for parsed in emails if parsed.message_id]
+        self.known = {
+            message.external_id: message
+            for message in Message.objects.filter(channel=Channel.EMAIL, external_id__in=ids)
+        }
+        self.customers = _customers_of({parsed.from_address for parsed in emails})
+        self.storms = _recent_counts(emails, since=earliest - STORM_WINDOW)
+        self.pending: list[tuple[ReceivedEmail, ParsedEmail, Case | None]] = []
+
+    def read(self, received: ReceivedEmail, parsed: ParsedEmail) -> None:
+        """Decide what the email becomes, in the order that keeps loops and noise out."""
+        if self._refers_to_pending(parsed):
+            self.open_pending()
+        email_id = (parsed.message_id or "")[:255]
+        state, reason = ReceivedState.ADDED, ""
+        if parsed.from_address in self.ours:
+            state, reason = ReceivedState.IGNORED, "sent from one of our own addresses"
+        elif parsed.bounce:
+            state, reason = ReceivedState.IGNORED, _record_bounce(parsed)
+        elif parsed.auto_reply:
+            state, reason = ReceivedState.IGNORED, "an automatic reply"
+        elif not parsed.from_address:
+            state, reason = ReceivedState.IGNORED, "no sender address"
+        elif email_id and email_id in self.known:
+            state, reason = ReceivedState.DUPLICATE, "this Message-ID was received before"
+            received.message = self.known[email_id]
+            received.case_id = received.message.case_id
+        elif self.storms[parsed.from_address] >= settings.MAIL_STORM_LIMIT:
+            limit = settings.MAIL_STORM_LIMIT
+            state, reason = (
+                ReceivedState.IGNORED,
+                f"over {limit} emails from this sender in an hour",
+            )
+        else:
+            self.storms[parsed.from_address] += 1
+            self._add(received, parsed)
+        received.state, received.reason = state, reason[:255]
+
+    def _refers_to_pending(self, parsed: ParsedEmail) -> bool:
+        pending = {other.message_id for _, other, _ in self.pending if other.message_id}
+        return bool(pending & {parsed.message_id, parsed.in_reply_to, *parsed.references})
+
+    def _add(self, received: ReceivedEmail, parsed: ParsedEmail) -> None:
+        case = self.threads.answered_case(parsed)
+        if case is not None and case.status != Status.CLOSED:
+            message = add_customer_message(case, **_details(parsed, received))
+            _keep_files(message, parsed)
+            received.message, received.case = message, case
+            self._remember(message, case)
+        else:  # a new case; for a closed one the customer wrote back on, linked to it
+            self.pending.append((received, parsed, case))
+
+    def open_pending(self) -> None:
+        """Open the cases of the emails waiting for one, together."""
+        self._create_customers()
+        drafts = []
+        for received, parsed, answered in self.pending:
+            customer = answered.customer if answered else self.customers[parsed.from_address]
+            queue = received.mailbox.queue if received.mailbox else default_queue()
+            subject = parsed.subject or parsed.text.strip().split("\n")[0][:80]
+            drafts.append(
+                CaseDraft(
+                    customer=customer, subject=subject, queue=queue, **_details(parsed, received)
+                )
+            )
+        for message, (received, parsed, answered) in zip(
+            open_cases(drafts), self.pending, strict=True
+        ):
+            if answered is not None:
+                link_cases(message.case, answered)
+            _keep_files(message, parsed)
+            received.message, received.case = message, message.case
+            self._remember(message, message.case)
+        self.pending = []
+
+    def _remember(self, message: Message, case: Case) -> None:
+        """Later emails of the batch may repeat or answer this one."""
+        if message.external_id:
+            self.known[message.external_id] = message
+            self.threads.by_id[message.external_id] = case
+
+    def _create_customers(self) -> None:
+        """Make customers of the senders nobody knows yet, together."""
+        unknown = {
+            parsed.from_address: _new_customer(parsed)
+            for _, parsed, answered in self.pending
+            if answered is None and parsed.from_address not in self.customers
+        }
+        if unknown:
+            created = create_customers(list(unknown.values()), at=timezone.now())
+            self.customers.update(zip(unknown, created, strict=True))
+
+
+READ_FIELDS = ["email_id", "sender", "processed_at", "state", "reason", "message", "case"]
+
+
+def _details(parsed: ParsedEmail, received: ReceivedEmail) -> dict:
+    return {
+        "text": parsed.text,
+        "html": parsed.html,
+        "channel": Channel.EMAIL,
+        "sender_address": parsed.from_address,
+        "external_id": (parsed.message_id or "")[:255],
+        "at": received.received_at,
+    }
+
+
+def _keep_files(message: Message, parsed: ParsedEmail) -> None:
+    for attachment in parsed.attachments:
+        keep_received_file(
+            message, attachment.filename, attachment.content_type, attachment.content
+        )
 
 
 def our_addresses() -> set[str]:
@@ -172,65 +303,64 @@ def _record_bounce(parsed: ParsedEmail) -> str:
     return f"a delivery report: delivery {delivery.pk} bounced"
 
 
-def _storming(sender: str, at: datetime) -> bool:
-    recent = ReceivedEmail.objects.filter(
-        sender=sender, state=ReceivedState.ADDED, received_at__gte=at - STORM_WINDOW
-    )
-    return recent.count() >= settings.MAIL_STORM_LIMIT
-
-
-def _add(parsed: ParsedEmail, received: ReceivedEmail) -> Message:
-    """Add the email to the case it answers, or open a case for it."""
-    case = answered_case(parsed)
-    customer = case.customer if case is not None else _customer(parsed)
-    details = {
-        "text": parsed.text,
-        "html": sanitize_html(parsed.html),
-        "channel": Channel.EMAIL,
-        "sender_address": parsed.from_address,
-        "external_id": (parsed.message_id or "")[:255],
-        "at": received.received_at,
-    }
-    if case is not None and case.status != Status.CLOSED:
-        message = add_customer_message(case, **details)
-    else:
-        queue = received.mailbox.queue if received.mailbox else default_queue()
-        subject = parsed.subject or parsed.text.strip().split("\n")[0][:80]
-        opened = open_case(customer=customer, subject=subject, queue=queue, **details)
-        if case is not None:  # the customer wrote back on a closed case: a new one, linked
-            link_cases(opened, case)
-        message = opened.messages.get(kind="inbound")
-    for attachment in parsed.attachments:
-        keep_received_file(
-            message, attachment.filename, attachment.content_type, attachment.content
+def _recent_counts(emails: list[ParsedEmail], since: datetime) -> Counter[str]:
+    """How many emails each sender had added to the desk since the storm window before the
+    batch's first one; the batch then counts its own."""
+    counts = (
+        ReceivedEmail.objects.filter(
+            sender__in={parsed.from_address for parsed in emails},
+            state=ReceivedState.ADDED,
+            received_at__gte=since,
         )
-    return message
-
-
-def answered_case(parsed: ParsedEmail) -> Case | None:
-    """The case an email answers: by the Message-IDs it replies to, then by the case
-    reference in its subject; a merged case leads to the case it was merged into."""
-    ids = [mid for mid in (parsed.in_reply_to, *reversed(parsed.references)) if mid]
-    case = None
-    if ids:
-        found = Message.objects.filter(external_id__in=ids).select_related("case").first()
-        case = found.case if found else None
-        if case is None:
-            delivery = Delivery.objects.filter(email_id__in=ids, case__isnull=False).first()
-            case = delivery.case if delivery else None
-    number = parsed.case_reference(settings.CASE_REFERENCE_PREFIX)
-    if case is None and number is not None:
-        case = Case.objects.filter(number=number).first()
-    while case is not None and case.merged_into_id:
-        case = case.merged_into
-    return case
-
-
-def _customer(parsed: ParsedEmail) -> Customer:
-    found = find_customer(Channel.EMAIL, parsed.from_address)
-    if found is not None:
-        return found
-    first, _, last = (parsed.from_name or parsed.from_address.partition("@")[0]).partition(" ")
-    return create_customer(
-        first_name=first[:100], last_name=last[:100], emails=[parsed.from_address]
+        .values("sender")
+        .annotate(added=Count("pk"))
     )
+    return Counter({row["sender"]: row["added"] for row in counts})
+
+
+class _Threads:
+    """The cases a batch of emails may answer, read once: by the Message-IDs they reply to,
+    then by the case reference in their subjects."""
+
+    def __init__(self, emails: list[ParsedEmail]) -> None:
+        ids = {mid for parsed in emails for mid in (parsed.in_reply_to, *parsed.references) if mid}
+        self.by_id: dict[str, Case] = {}
+        for delivery in Delivery.objects.filter(
+            email_id__in=ids, case__isnull=False
+        ).select_related("case"):
+            self.by_id[delivery.email_id] = delivery.case
+        for message in Message.objects.filter(external_id__in=ids).select_related("case"):
+            self.by_id[message.external_id] = message.case
+        prefix = settings.CASE_REFERENCE_PREFIX
+        numbers = {parsed.case_reference(prefix) for parsed in emails} - {None}
+        self.by_number = {case.number: case for case in Case.objects.filter(number__in=numbers)}
+
+    def answered_case(self, parsed: ParsedEmail) -> Case | None:
+        """The case the email answers; a merged case leads to the case it was merged into."""
+        ids = [mid for mid in (parsed.in_reply_to, *reversed(parsed.references)) if mid]
+        case = next((self.by_id[mid] for mid in ids if mid in self.by_id), None)
+        if case is None:
+            case = self.by_number.get(parsed.case_reference(settings.CASE_REFERENCE_PREFIX))
+        while case is not None and case.merged_into_id:
+            case = case.merged_into
+        return case
+
+
+def _customers_of(addresses: set[str]) -> dict[str, Customer]:
+    """The customers these email addresses identify, by address as written."""
+    normal = {}
+    for address in addresses:
+        try:
+            normal[normalise_address(Channel.EMAIL, address)] = address
+        except InvalidAddress:
+            continue
+    identities = Identity.objects.filter(channel=Channel.EMAIL, address__in=normal.keys())
+    return {
+        normal[identity.address]: identity.customer
+        for identity in identities.select_related("customer")
+    }
+
+
+def _new_customer(parsed: ParsedEmail) -> NewCustomer:
+    first, _, last = (parsed.from_name or parsed.from_address.partition("@")[0]).partition(" ")
+    return NewCustomer(first_name=first, last_name=last, emails=(parsed.from_address,))

@@ -30,7 +30,7 @@ from loyaldesk.service_levels.services import (
     active_policies,
     applied_targets,
     matches,
-    measure_loaded_cases,
+    measure_cases,
     publish_policy,
 )
 
@@ -133,7 +133,7 @@ def measure_demo_cases(now: datetime) -> dict[str, int]:
             applied.append(_applied_event(case, applied_targets(policy, versions[policy.pk], own)))
         Event.objects.bulk_create(applied, batch_size=2000)
         counts["sla_events"] += len(applied)
-        counts["measured_cases"] += measure_loaded_cases(cases, now)
+        counts["measured_cases"] += measure_cases(cases, now=now)
         last = cases[-1].pk
 
 

@@ -19,7 +19,7 @@ from loyaldesk.core.services import reserve_numbers
 from loyaldesk.customers.identities import Channel
 from loyaldesk.customers.models import Customer
 from loyaldesk.desk.attachments import check_claimable, claim
-from loyaldesk.desk.events import record_event
+from loyaldesk.desk.events import new_event, record_event, record_events
 from loyaldesk.desk.html import sanitize_html
 from loyaldesk.desk.lifecycle import (
     Status,
@@ -42,7 +42,7 @@ from loyaldesk.desk.permissions import can_work
 from loyaldesk.desk.placeholders import render
 from loyaldesk.desk.repeat_contacts import link_repeat_contact
 from loyaldesk.repairs.models import RepairOrder
-from loyaldesk.service_levels.services import track_case
+from loyaldesk.service_levels.services import apply_policies, measure_cases, track_case
 
 CASE_SEQUENCE = "case"
 EDITABLE_DETAILS = frozenset({"subject", "priority", "category", "queue"})
@@ -172,15 +172,7 @@ def open_case(
         actor=logged_by,
         by_customer=logged_by is None,
         at=at,
-        after={
-            "number": case.number,
-            "subject": case.subject,
-            "status": case.status,
-            "priority": case.priority,
-            "category": case.category,
-            "queue": case.queue_id,
-            "channel": channel,
-        },
+        after=_opened_details(case, channel),
     )
     _add_message(
         case,
@@ -198,6 +190,95 @@ def open_case(
     link_repeat_contact(case, actor=logged_by, at=at)
     track_case(case, at=at, actor=logged_by, reapply=True)
     return case
+
+
+def _opened_details(case: Case, channel: str) -> dict[str, Any]:
+    return {
+        "number": case.number,
+        "subject": case.subject,
+        "status": case.status,
+        "priority": case.priority,
+        "category": case.category,
+        "queue": case.queue_id,
+        "channel": channel,
+    }
+
+
+@dataclass(frozen=True)
+class CaseDraft:
+    """A customer's first message, for `open_cases`."""
+
+    customer: Customer
+    subject: str
+    text: str
+    channel: str
+    queue: Queue
+    at: datetime
+    html: str = ""
+    sender_address: str = ""
+    external_id: str = ""
+    priority: str = Priority.NORMAL
+    category: str = ""
+
+
+@transaction.atomic
+def open_cases(drafts: Sequence[CaseDraft]) -> list[Message]:
+    """`open_case` for many first messages read together (email in batches): the same
+    cases, messages, events and timers, written in bulk; returns each case's message."""
+    if not drafts:
+        return []
+    numbers = reserve_numbers(CASE_SEQUENCE, len(drafts))
+    cases = Case.objects.bulk_create(
+        [
+            Case(
+                number=number,
+                subject=draft.subject.strip()[:255] or draft.text.strip()[:80],
+                status=Status.NEW,
+                priority=draft.priority,
+                category=draft.category,
+                origin_channel=draft.channel,
+                language=draft.customer.preferred_language,
+                customer=draft.customer,
+                queue=draft.queue,
+                opened_at=draft.at,
+                updated_at=draft.at,
+            )
+            for number, draft in zip(numbers, drafts, strict=True)
+        ]
+    )
+    messages = Message.objects.bulk_create(
+        [
+            Message(
+                case=case,
+                kind=MessageKind.INBOUND,
+                channel=draft.channel,
+                text=draft.text,
+                html=sanitize_html(draft.html),
+                language=case.language,
+                author_customer=draft.customer,
+                sender_address=draft.sender_address,
+                external_id=draft.external_id,
+                created_at=draft.at,
+            )
+            for case, draft in zip(cases, drafts, strict=True)
+        ]
+    )
+    events = []
+    for case, message, draft in zip(cases, messages, drafts, strict=True):
+        opened = _opened_details(case, draft.channel)
+        added = {"message": message.pk, "kind": message.kind, "channel": draft.channel}
+        events.append(
+            new_event("case.opened", case=case, by_customer=True, at=draft.at, after=opened)
+        )
+        events.append(
+            new_event("message.added", case=case, by_customer=True, at=draft.at, after=added)
+        )
+    record_events(events)
+    for case in cases:
+        link_repeat_contact(case, actor=None, at=case.opened_at)
+    apply_policies(cases)
+    measure_cases(cases, now=max(case.opened_at for case in cases))
+    return messages
 
 
 @transaction.atomic

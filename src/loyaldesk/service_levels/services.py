@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -11,9 +15,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from loyaldesk.accounts.models import User
-from loyaldesk.customers.models import Customer
-from loyaldesk.desk.events import record_event
-from loyaldesk.desk.models import ActorKind, Case, Event
+from loyaldesk.customers.models import Customer, Membership
+from loyaldesk.desk.events import new_event, record_event, record_events
+from loyaldesk.desk.models import Case, Event
 from loyaldesk.service_levels.event_log import TIMER_EVENT_KINDS, LogBuilder
 from loyaldesk.service_levels.models import (
     Alert,
@@ -117,15 +121,7 @@ def matching_policy(case: Case) -> Policy | None:
 
 def expectation_of(customer: Customer) -> Expectation | None:
     """The customer's own expectation, else their primary (then any) organisation's."""
-    found = Expectation.objects.filter(customer=customer).first()
-    if found is not None:
-        return found
-    memberships = customer.memberships.order_by("-is_primary", "pk")
-    for organisation_id in memberships.values_list("organisation_id", flat=True):
-        found = Expectation.objects.filter(organisation_id=organisation_id).first()
-        if found is not None:
-            return found
-    return None
+    return expectations_of({customer.pk}).get(customer.pk)
 
 
 def applied_targets(
@@ -173,6 +169,60 @@ def apply_policy(case: Case, *, at: datetime, actor: User | None = None) -> bool
     return True
 
 
+def expectations_of(customer_ids: set[int]) -> dict[int, Expectation]:
+    """`expectation_of` for many customers at once: each one's own expectation, else their
+    primary (then any) organisation's; customers with none are left out."""
+    found = {
+        expectation.customer_id: expectation
+        for expectation in Expectation.objects.filter(customer_id__in=customer_ids)
+    }
+    memberships = Membership.objects.filter(customer_id__in=customer_ids - found.keys())
+    pairs = list(
+        memberships.order_by("-is_primary", "pk").values_list("customer_id", "organisation_id")
+    )
+    by_organisation = {
+        expectation.organisation_id: expectation
+        for expectation in Expectation.objects.filter(
+            organisation_id__in={organisation_id for _, organisation_id in pairs}
+        )
+    }
+    for customer_id, organisation_id in pairs:
+        if customer_id not in found and organisation_id in by_organisation:
+            found[customer_id] = by_organisation[organisation_id]
+    return found
+
+
+def apply_policies(cases: list[Case]) -> int:
+    """`apply_policy` at opening for cases opened together: policies, versions and the
+    customers' organisations read once; returns how many cases a policy matched."""
+    policies = active_policies()
+    if not policies or not cases:
+        return 0
+    versions: dict[int, PolicyVersion] = {}
+    customer_ids = {case.customer_id for case in cases}
+    organisations: dict[int, set[int]] = {}
+    for customer_id, organisation_id in Membership.objects.filter(
+        customer_id__in=customer_ids
+    ).values_list("customer_id", "organisation_id"):
+        organisations.setdefault(customer_id, set()).add(organisation_id)
+    expectations = expectations_of(customer_ids)
+    applied = []
+    for case in cases:
+        facts = CaseFacts.of(case, frozenset(organisations.get(case.customer_id, ())))
+        policy = next((policy for policy in policies if matches(policy, facts)), None)
+        if policy is not None:
+            if policy.pk not in versions:
+                versions[policy.pk] = publish_policy(policy)
+            targets = applied_targets(
+                policy, versions[policy.pk], expectations.get(case.customer_id)
+            )
+            applied.append(
+                new_event("sla.policy_applied", case=case, at=case.opened_at, after=targets)
+            )
+    record_events(applied)
+    return len(applied)
+
+
 def _instant(seconds: int) -> datetime | None:
     return None if seconds == UNSET else datetime.fromtimestamp(int(seconds), UTC)
 
@@ -201,20 +251,80 @@ def case_timers(cases: list[Case], now: datetime, rows: list[tuple] | None = Non
 def measure_case(case: Case, *, now: datetime | None = None) -> None:
     """Derive the case's timers and measures from its events; record an event for each new
     fulfilment and breach. Call inside the transaction of the change."""
-    now = now or timezone.now()
-    rows = _timer_rows([case])
-    applied = [after for _, _, kind, after, _ in rows if kind == "sla.policy_applied"]
-    if not applied:
-        return  # never measured: no policy matched it
-    timers = case_timers([case], now, rows)
-    version = applied[-1].get("version")
-    stored = _store_timers(case, timers, version, now)
-    _store_measures(case, timers, version)
-    _set_case_state(case, timers, 0)
-    case.sla_at_risk = any(timer.at_risk for timer in stored)
-    Case.objects.filter(pk=case.pk).update(
-        sla_due_at=case.sla_due_at, sla_breached=case.sla_breached, sla_at_risk=case.sla_at_risk
+    measure_cases([case], now=now or timezone.now())
+
+
+def measure_cases(cases: list[Case], *, now: datetime) -> int:
+    """`measure_case` for many cases in one pass over their events (cases changed together,
+    or written in bulk by the demo and imports); returns how many had a policy."""
+    rows = _timer_rows(cases)
+    versions = {
+        case_id: after.get("version")
+        for case_id, _, kind, after, _ in rows
+        if kind == "sla.policy_applied"
+    }
+    measured = [case for case in cases if case.pk in versions]
+    if not measured:
+        return 0  # never measured: no policy matched them
+    timers = case_timers(measured, now, [row for row in rows if row[0] in versions])
+    by_id = {case.pk: case for case in measured}
+    timers_of: dict[int, dict[str, CaseTimer]] = defaultdict(dict)
+    for timer in CaseTimer.objects.filter(case__in=measured):
+        timers_of[timer.case_id][timer.target] = timer
+    measures_of: dict[int, dict[tuple, ServiceMeasure]] = defaultdict(dict)
+    for measure in ServiceMeasure.objects.filter(case__in=measured):
+        measures_of[measure.case_id][(measure.target, measure.cycle, measure.outcome)] = measure
+    created, stale, fresh = [], [], []
+    for index, case_id in enumerate(timers.case.tolist()):
+        case, version = by_id[case_id], versions[case_id]
+        stored = _store_timers(case, timers, index, version, now, timers_of[case_id])
+        created.extend(timer for timer in stored if timer.pk is None)
+        gone, new = _changed_measures(case, timers.measures, version, measures_of[case_id])
+        stale.extend(gone)
+        fresh.extend(new)
+        _set_case_state(case, timers, index)
+        case.sla_at_risk = any(timer.at_risk for timer in stored)
+        Case.objects.filter(pk=case.pk).update(
+            sla_due_at=case.sla_due_at,
+            sla_breached=case.sla_breached,
+            sla_at_risk=case.sla_at_risk,
+        )
+    CaseTimer.objects.bulk_create(created)
+    if stale:
+        ServiceMeasure.objects.filter(pk__in=stale).delete()
+    ServiceMeasure.objects.bulk_create(fresh)
+    record_events(
+        [
+            new_event(
+                f"sla.{measure.outcome}",
+                case=measure.case,
+                at=measure.at,
+                after=_measure_event(measure),
+            )
+            for measure in sorted(fresh, key=lambda measure: measure.at)
+        ]
     )
+    return len(measured)
+
+
+_TOUCHED: ContextVar[dict[int, tuple[Case, datetime]] | None] = ContextVar(
+    "cases_measured_together", default=None
+)
+
+
+@contextmanager
+def measured_together() -> Iterator[None]:
+    """Cases changed within are measured once each, together, on leaving: for services
+    that change many cases in one transaction (email read in batches)."""
+    token = _TOUCHED.set({})
+    try:
+        yield
+        touched = _TOUCHED.get()
+    finally:
+        _TOUCHED.reset(token)
+    if touched:
+        cases = [case for case, _ in touched.values()]
+        measure_cases(cases, now=max(now for _, now in touched.values()))
 
 
 def _set_case_state(case: Case, timers, index: int) -> None:
@@ -253,20 +363,27 @@ def _fill_timer(timer: CaseTimer, states, index: int, version: int | None, now: 
     timer.computed_at = now
 
 
-def _store_timers(case: Case, timers, version: int | None, now: datetime) -> list[CaseTimer]:
-    existing = {timer.target: timer for timer in CaseTimer.objects.filter(case=case)}
-    changed, created = [], []
+def _store_timers(
+    case: Case,
+    timers,
+    index: int,
+    version: int | None,
+    now: datetime,
+    existing: dict[str, CaseTimer],
+) -> list[CaseTimer]:
+    """The case's timers filled from its row of `timers`: existing ones saved, new ones
+    left for the caller to create."""
+    stored = []
     for target, states in timers.states.items():
         timer = existing.get(TARGET_KINDS[target]) or CaseTimer(
             case=case, target=TARGET_KINDS[target]
         )
-        _fill_timer(timer, states, 0, version, now)
-        (changed if timer.pk else created).append(timer)
-    CaseTimer.objects.bulk_create(created)
-    for timer in changed:
-        # Three plain UPDATEs: bulk_update's CASE expressions cost ten times more to build.
-        timer.save(update_fields=TIMER_FIELDS)
-    return changed + created
+        _fill_timer(timer, states, index, version, now)
+        if timer.pk:
+            # Plain UPDATEs: bulk_update's CASE expressions cost ten times more to build.
+            timer.save(update_fields=TIMER_FIELDS)
+        stored.append(timer)
+    return stored
 
 
 def _measure_key(measures, index: int) -> tuple[str, int, str]:
@@ -305,83 +422,24 @@ def _measure_event(measure: ServiceMeasure) -> dict:
     }
 
 
-def _store_measures(case: Case, timers, version: int | None) -> None:
-    """Keep the case's measures equal to what its events give; new ones are events too."""
-    measures = timers.measures
-    wanted = {
-        _measure_key(measures, index): index
-        for index in np.flatnonzero(measures.target_seconds < NO_TARGET)
-    }
-    stored = {
-        (measure.target, measure.cycle, measure.outcome): measure
-        for measure in ServiceMeasure.objects.filter(case=case)
-    }
+def _changed_measures(
+    case: Case, measures, version: int | None, stored: dict[tuple, ServiceMeasure]
+) -> tuple[list[int], list[ServiceMeasure]]:
+    """The case's stored measures its events no longer give, and the new ones they do."""
+    own = (measures.case == case.pk) & (measures.target_seconds < NO_TARGET)
+    wanted = {_measure_key(measures, index): index for index in np.flatnonzero(own)}
     kept = {
         key
         for key, index in wanted.items()
         if key in stored and stored[key].at == _instant(measures.at[index])
     }
     stale = [measure.pk for key, measure in stored.items() if key not in kept]
-    ServiceMeasure.objects.filter(pk__in=stale).delete()
     fresh = [
         _new_measure(case, measures, index, version)
         for key, index in wanted.items()
         if key not in kept
     ]
-    ServiceMeasure.objects.bulk_create(fresh)
-    for measure in sorted(fresh, key=lambda measure: measure.at):
-        record_event(
-            f"sla.{measure.outcome}", case=case, at=measure.at, after=_measure_event(measure)
-        )
-
-
-@transaction.atomic
-def measure_loaded_cases(cases: list[Case], now: datetime) -> int:
-    """Derive, in one pass, the timers and measures of cases written in bulk with their
-    events (the demo, imports) and measured never before; returns how many had a policy."""
-    rows = _timer_rows(cases)
-    versions = {
-        case_id: after.get("version")
-        for case_id, _, kind, after, _ in rows
-        if kind == "sla.policy_applied"
-    }
-    measured = [case for case in cases if case.pk in versions]
-    if not measured:
-        return 0
-    timers = case_timers(measured, now, [row for row in rows if row[0] in versions])
-    by_id = {case.pk: case for case in measured}
-    created = []
-    for index, case_id in enumerate(timers.case.tolist()):
-        case = by_id[case_id]
-        for target, states in timers.states.items():
-            timer = CaseTimer(case=case, target=TARGET_KINDS[target])
-            _fill_timer(timer, states, index, versions[case_id], now)
-            created.append(timer)
-        _set_case_state(case, timers, index)
-    measures = timers.measures
-    fresh = []
-    for index in np.flatnonzero(measures.target_seconds < NO_TARGET):
-        case_id = int(measures.case[index])
-        fresh.append(_new_measure(by_id[case_id], measures, index, versions[case_id]))
-    CaseTimer.objects.bulk_create(created, batch_size=2000)
-    ServiceMeasure.objects.bulk_create(fresh, batch_size=2000)
-    Event.objects.bulk_create(
-        [
-            Event(
-                kind=f"sla.{measure.outcome}",
-                case=measure.case,
-                customer_id=measure.case.customer_id,
-                actor_kind=ActorKind.SYSTEM,
-                at=measure.at,
-                before={},
-                after=_measure_event(measure),
-            )
-            for measure in sorted(fresh, key=lambda measure: measure.at)
-        ],
-        batch_size=2000,
-    )
-    Case.objects.bulk_update(measured, ["sla_due_at", "sla_breached"], batch_size=1000)
-    return len(measured)
+    return stale, fresh
 
 
 def track_case(
@@ -390,7 +448,12 @@ def track_case(
     """After a change to a case: re-match its policy if asked, then re-derive its timers."""
     if reapply:
         apply_policy(case, at=at, actor=actor)
-    measure_case(case, now=max(at, case.updated_at))
+    now = max(at, case.updated_at)
+    touched = _TOUCHED.get()
+    if touched is None:
+        measure_case(case, now=now)
+    else:
+        touched[case.pk] = (case, max(now, touched.get(case.pk, (case, now))[1]))
 
 
 def record_due_breaches(now: datetime | None = None) -> int:

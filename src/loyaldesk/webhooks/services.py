@@ -47,32 +47,33 @@ def _schedule(delivery_ids: Iterable[int]) -> None:
 
 def queue_deliveries(event: Event) -> list[WebhookDelivery]:
     """Queue the deliveries an event causes, in its transaction; they leave once it commits."""
-    kind = webhook_kind(event.kind, event.after)
-    if kind is None:
+    return queue_deliveries_for([event])
+
+
+def queue_deliveries_for(events: Iterable[Event]) -> list[WebhookDelivery]:
+    """Queue the deliveries of events recorded together, reading the endpoints once."""
+    sent = [(event, kind) for event in events if (kind := webhook_kind(event.kind, event.after))]
+    if not sent:
         return []
-    endpoint_ids = [
-        pk
-        for pk, kinds in WebhookEndpoint.objects.filter(is_active=True).values_list("pk", "events")
-        if kind in kinds
-    ]
-    if not endpoint_ids:
-        return []
-    body = payload(event, kind)
+    endpoints = list(WebhookEndpoint.objects.filter(is_active=True).values_list("pk", "events"))
     now = timezone.now()
     deliveries = []
-    for endpoint_id in endpoint_ids:
-        delivery = WebhookDelivery(
-            endpoint_id=endpoint_id,
-            event=event,
-            kind=kind,
-            created_at=now,
-            # The periodic retry picks it up should the immediate job be lost.
-            next_attempt_at=now + LOST_JOB_GRACE,
-        )
-        # The delivery id is in the body so receivers can drop a delivery they already have.
-        delivery.payload = {"id": str(delivery.uuid), **body}
-        delivery.save()
-        deliveries.append(delivery)
+    for event, kind in sent:
+        endpoint_ids = [pk for pk, kinds in endpoints if kind in kinds]
+        body = payload(event, kind) if endpoint_ids else {}
+        for endpoint_id in endpoint_ids:
+            delivery = WebhookDelivery(
+                endpoint_id=endpoint_id,
+                event=event,
+                kind=kind,
+                created_at=now,
+                # The periodic retry picks it up should the immediate job be lost.
+                next_attempt_at=now + LOST_JOB_GRACE,
+            )
+            # The delivery id is in the body so receivers can drop a delivery they already have.
+            delivery.payload = {"id": str(delivery.uuid), **body}
+            deliveries.append(delivery)
+    WebhookDelivery.objects.bulk_create(deliveries)
     _schedule(delivery.pk for delivery in deliveries)
     return deliveries
 
