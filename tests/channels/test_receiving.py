@@ -222,10 +222,10 @@ def test_replies_leave_from_the_mailbox_the_customer_wrote_to_with_its_signature
         reply_to_customer(case, agent=agent, text="Nous regardons cela.", at=T0)
     mail = message_from_bytes(smtp_inbox.envelopes[-1].content)
     assert mail["From"] == "Sales <ventes@desk.example>"
-    body = mail.get_payload(decode=True).decode()
-    assert body.replace("\r\n", "\n").endswith(
-        "Nous regardons cela.\n\n-- \nMaison Lumen — Service ventes\n+33 1 23 45 67 89\n"
-    )
+    body = mail.get_payload(decode=True).decode().replace("\r\n", "\n")
+    assert body.startswith("Nous regardons cela.\n")
+    assert f"{case.reference}" in body
+    assert body.endswith("\n\n-- \nMaison Lumen — Service ventes\n+33 1 23 45 67 89\n")
     # A reply to that email threads back into the same case.
     answer = email(to="ventes@desk.example", In_Reply_To=mail["Message-ID"])
     assert receive(answer, sales).case == case

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from loyaldesk.channels.models import Delivery, Mailbox, ReceivedEmail
 from loyaldesk.desk.admin import RecordAdmin
@@ -17,8 +18,29 @@ class DeliveryAdmin(RecordAdmin):
 
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin):
-    list_display = ("name", "address", "queue", "imap_host", "folder", "is_active")
+    list_display = ("name", "address", "queue", "imap_host", "smtp_host", "is_active")
     list_filter = ("is_active",)
+    fieldsets = (
+        (None, {"fields": ("name", "address", "queue", "signature", "is_active")}),
+        (
+            _("Incoming mail (IMAP)"),
+            {
+                "fields": (
+                    "imap_host",
+                    "imap_port",
+                    "imap_tls",
+                    "imap_user",
+                    "imap_secret_env",
+                    "folder",
+                )
+            },
+        ),
+        (
+            _("Outgoing mail (SMTP)"),
+            {"fields": ("smtp_host", "smtp_port", "smtp_security", "smtp_user", "smtp_secret_env")},
+        ),
+        (_("Fax"), {"fields": ("fax_senders",)}),
+    )
 
 
 @admin.register(ReceivedEmail)

@@ -82,6 +82,12 @@ class Delivery(models.Model):
         return DeliveryState(self.state).label
 
 
+class SmtpSecurity(models.TextChoices):
+    STARTTLS = "starttls", _("STARTTLS")
+    TLS = "tls", _("TLS from the start (SMTPS)")
+    NONE = "none", _("None (a relay on this machine)")
+
+
 class Mailbox(models.Model):
     """An address customers write to: where the desk fetches its mail and what it answers from."""
 
@@ -103,6 +109,34 @@ class Mailbox(models.Model):
         help_text=_("The password itself is never stored: name the variable that holds it."),
     )
     folder = models.CharField(_("folder"), max_length=255, default="INBOX")
+    smtp_host = models.CharField(
+        _("SMTP server"),
+        max_length=255,
+        blank=True,
+        help_text=_("Replies leave through it; empty: through the desk's own SMTP settings."),
+    )
+    smtp_port = models.PositiveIntegerField(_("SMTP port"), default=587)
+    smtp_security = models.CharField(
+        _("SMTP security"),
+        max_length=10,
+        choices=SmtpSecurity.choices,
+        default=SmtpSecurity.STARTTLS,
+    )
+    smtp_user = models.CharField(_("SMTP user"), max_length=255, blank=True)
+    smtp_secret_env = models.CharField(
+        _("environment variable holding the SMTP password"),
+        max_length=100,
+        blank=True,
+        help_text=_("Empty when the server needs no login."),
+    )
+    fax_senders = models.TextField(
+        _("fax gateway addresses"),
+        blank=True,
+        help_text=_(
+            "Emails from these addresses (one per line) are faxes: their PDF or TIFF "
+            "document becomes a fax message from the number the gateway names."
+        ),
+    )
     signature = models.TextField(_("signature"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -113,6 +147,11 @@ class Mailbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.address}>"
+
+    @property
+    def fax_gateways(self) -> frozenset[str]:
+        """The fax gateway addresses, lower-cased."""
+        return frozenset(line.strip().lower() for line in self.fax_senders.split() if line.strip())
 
 
 class ReceivedState(models.TextChoices):

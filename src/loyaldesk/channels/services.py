@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import smtplib
 from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives, make_msgid
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection, make_msgid
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
-from loyaldesk.channels.models import Delivery, DeliveryState, Mailbox, ReceivedEmail
+from loyaldesk.channels.models import (
+    Delivery,
+    DeliveryState,
+    Mailbox,
+    ReceivedEmail,
+    SmtpSecurity,
+)
 from loyaldesk.channels.threading import domain_of, references_header, reply_subject
 from loyaldesk.customers.models import Customer, Identity
 from loyaldesk.desk.events import record_event
@@ -20,6 +29,7 @@ from loyaldesk.desk.models import Case, Message, MessageKind
 MAX_ATTEMPTS = 6
 FIRST_RETRY = timedelta(minutes=1)
 LOST_JOB_GRACE = timedelta(minutes=5)
+SMTP_TIMEOUT_SECONDS = 30
 NO_ADDRESS = "the customer has no email address"
 
 
@@ -185,10 +195,9 @@ def _email(delivery: Delivery) -> EmailMessage:
         headers["In-Reply-To"] = delivery.in_reply_to
     if delivery.references:
         headers["References"] = delivery.references
-    signature = signature_of(delivery.from_address)
     email = EmailMessage(
         subject=delivery.subject,
-        body=f"{message.text}\n\n-- \n{signature}" if signature else message.text,
+        body=reply_body(message, signature_of(delivery.from_address)),
         from_email=delivery.from_address,
         to=[delivery.to_address],
         headers=headers,
@@ -197,6 +206,42 @@ def _email(delivery: Delivery) -> EmailMessage:
         with attachment.file.open("rb") as content:
             email.attach(attachment.filename, content.read(), attachment.content_type)
     return email
+
+
+def reply_body(message: Message, signature: str) -> str:
+    """A reply's text as the customer receives it: in their language, with the case reference
+    and the mailbox's signature."""
+    with translation.override(message.language or settings.LANGUAGE_CODE):
+        body = render_to_string(
+            "channels/email/reply.txt",
+            {"text": message.text, "reference": message.case.reference, "signature": signature},
+        )
+    return body.rstrip() + "\n"
+
+
+def smtp_connection_for(sender: str) -> BaseEmailBackend | None:
+    """The SMTP server of the mailbox a mail leaves from, when it has its own (else None:
+    the desk's SMTP settings)."""
+    address = parseaddr(sender)[1]
+    mailbox = Mailbox.objects.filter(address__iexact=address).exclude(smtp_host="").first()
+    if mailbox is None:
+        return None
+    password = ""
+    if mailbox.smtp_secret_env:
+        password = os.environ.get(mailbox.smtp_secret_env, "")
+        if not password:
+            raise smtplib.SMTPException(f"{mailbox}: {mailbox.smtp_secret_env} is not set")
+    return get_connection(
+        "django.core.mail.backends.smtp.EmailBackend",
+        host=mailbox.smtp_host,
+        port=mailbox.smtp_port,
+        username=mailbox.smtp_user,
+        password=password,
+        use_tls=mailbox.smtp_security == SmtpSecurity.STARTTLS,
+        use_ssl=mailbox.smtp_security == SmtpSecurity.TLS,
+        timeout=settings.EMAIL_TIMEOUT or SMTP_TIMEOUT_SECONDS,
+        fail_silently=False,
+    )
 
 
 def _own_email(delivery: Delivery) -> EmailMessage:
@@ -254,7 +299,9 @@ def attempt_delivery(delivery_id: int, now: datetime | None = None) -> Delivery:
     now = now or timezone.now()
     delivery.attempts += 1
     try:
-        _email(delivery).send(fail_silently=False)
+        email = _email(delivery)
+        email.connection = smtp_connection_for(delivery.from_address)
+        email.send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as error:
         delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
         if is_permanent(error) or delivery.attempts >= MAX_ATTEMPTS:
