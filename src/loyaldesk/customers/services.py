@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import phonenumbers
 from django.db import transaction
 from django.utils import timezone
 
@@ -61,6 +62,33 @@ def create_customer(
         add_identity(customer, Channel.PHONE, phone, actor=actor, at=at)
     if organisation is not None:
         Membership.objects.create(customer=customer, organisation=organisation, is_primary=True)
+    return customer
+
+
+# The language a new customer is most likely to speak, from the country of their number.
+LANGUAGE_OF_COUNTRY = {"IT": "it", "SM": "it", "VA": "it", "FR": "fr", "MC": "fr"}
+
+
+@transaction.atomic
+def create_customer_for_number(
+    number: str, *, channel: Channel = Channel.PHONE, name: str = "", at: datetime | None = None
+) -> Customer:
+    """A customer for a phone or fax number the desk does not know, their country and
+    language guessed from the number."""
+    try:
+        country = phonenumbers.region_code_for_number(phonenumbers.parse(number)) or ""
+    except phonenumbers.NumberParseException:
+        country = ""
+    country = "" if country == "ZZ" else country
+    first, _, last = name.partition(" ")
+    customer = create_customer(
+        first_name=first[:100],
+        last_name=last[:100],
+        preferred_language=LANGUAGE_OF_COUNTRY.get(country, "en"),
+        country=country,
+        at=at,
+    )
+    add_identity(customer, channel, number, at=at)
     return customer
 
 

@@ -17,7 +17,6 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-import phonenumbers
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -39,7 +38,7 @@ from loyaldesk.channels.phone.reports import CallReport, InvalidReport, read_rep
 from loyaldesk.customers.identities import Channel, InvalidAddress, normalise_phone
 from loyaldesk.customers.models import Customer
 from loyaldesk.customers.selectors import find_customer
-from loyaldesk.customers.services import create_customer
+from loyaldesk.customers.services import create_customer_for_number
 from loyaldesk.desk.events import record_event
 from loyaldesk.desk.lifecycle import ACTIVE, Status
 from loyaldesk.desk.models import Case, Message, MessageKind, Queue
@@ -52,8 +51,6 @@ logger = logging.getLogger(__name__)
 # Outcomes that reached the customer: the call answers them (outbound) or was answered.
 REACHED = frozenset({CallOutcome.ANSWERED, CallOutcome.VOICEMAIL})
 LEFT_WAITING = frozenset({CallOutcome.MISSED, CallOutcome.ABANDONED, CallOutcome.VOICEMAIL})
-# The language a new caller is most likely to speak, from the country of their number.
-LANGUAGE_OF_COUNTRY = {"IT": "it", "SM": "it", "VA": "it", "FR": "fr", "MC": "fr"}
 
 
 class OutcomeNotPossible(ValueError):
@@ -370,8 +367,8 @@ def _settle(call: Call, report: CallReport) -> None:
         and call.caller_number
         and not is_short_abandon(call)
     ):
-        customer = find_customer(Channel.PHONE, call.caller_number) or _new_customer(
-            call.caller_number, report.caller_name, call.started_at
+        customer = find_customer(Channel.PHONE, call.caller_number) or create_customer_for_number(
+            call.caller_number, name=report.caller_name, at=call.started_at
         )
         _attach(call, _contact_message(call, customer), actor=call.agent)
         return
@@ -426,23 +423,6 @@ def _contact_message(call: Call, customer: Customer) -> Message:
         at=call.started_at,
     )
     return opened.messages.get()
-
-
-def _new_customer(number: str, name: str, at: datetime) -> Customer:
-    """A customer for a number the desk does not know, placed by the number's country."""
-    try:
-        country = phonenumbers.region_code_for_number(phonenumbers.parse(number)) or ""
-    except phonenumbers.NumberParseException:
-        country = ""
-    first, _, last = name.partition(" ")
-    return create_customer(
-        first_name=first[:100],
-        last_name=last[:100],
-        preferred_language=LANGUAGE_OF_COUNTRY.get(country, "en"),
-        country=country if country != "ZZ" else "",
-        phones=[number],
-        at=at,
-    )
 
 
 def _record_update(call: Call, before: dict[str, Any], was_answered: bool) -> None:
