@@ -30,6 +30,7 @@ urlpatterns = [
     path("service-levels/", include("loyaldesk.service_levels.urls")),
     path("portal/", include("loyaldesk.channels.portal.urls")),
     path("phone/", include("loyaldesk.channels.phone.urls")),
+    path("channels/", include("loyaldesk.channels.urls")),
     path("inbound/", include("loyaldesk.channels.inbound_urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from loyaldesk.channels.fax import fax_documents, is_from_gateway, receive_fax
 from loyaldesk.channels.mime import ParsedEmail, parse_email
 from loyaldesk.channels.models import (
     Delivery,
@@ -166,7 +167,9 @@ class _BatchReader:
         ids = [(parsed.message_id or "")[:255] for parsed in emails if parsed.message_id]
         self.known = {
             message.external_id: message
-            for message in Message.objects.filter(channel=Channel.EMAIL, external_id__in=ids)
+            for message in Message.objects.filter(
+                channel__in=[Channel.EMAIL, Channel.FAX], external_id__in=ids
+            )
         }
         self.customers = _customers_of({parsed.from_address for parsed in emails})
         self.storms = _recent_counts(emails, since=earliest - STORM_WINDOW)
@@ -190,6 +193,8 @@ class _BatchReader:
             state, reason = ReceivedState.DUPLICATE, "this Message-ID was received before"
             received.message = self.known[email_id]
             received.case_id = received.message.case_id
+        elif is_from_gateway(parsed, received.mailbox):
+            state, reason = self._add_fax(received, parsed)
         elif self.storms[parsed.from_address] >= settings.MAIL_STORM_LIMIT:
             limit = settings.MAIL_STORM_LIMIT
             state, reason = (
@@ -200,6 +205,20 @@ class _BatchReader:
             self.storms[parsed.from_address] += 1
             self._add(received, parsed)
         received.state, received.reason = state, reason[:255]
+
+    def _add_fax(self, received: ReceivedEmail, parsed: ParsedEmail) -> tuple[str, str]:
+        if not fax_documents(parsed):
+            return ReceivedState.IGNORED, "from a fax gateway, with no fax document"
+        message = receive_fax(
+            parsed,
+            queue=received.mailbox.queue,
+            case=self.threads.answered_case(parsed),
+            at=received.received_at,
+        )
+        _keep_files(message, parsed)
+        received.message, received.case = message, message.case
+        self._remember(message, message.case)
+        return ReceivedState.ADDED, ""
 
     def _refers_to_pending(self, parsed: ParsedEmail) -> bool:
         pending = {other.message_id for _, other, _ in self.pending if other.message_id}
