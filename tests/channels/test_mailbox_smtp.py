@@ -129,3 +129,18 @@ def test_a_mailbox_without_its_own_server_sends_through_the_desk_settings(
     assert message_from_bytes(smtp_inbox.envelopes[-1].content)["From"] == (
         "Support <support@desk.example>"
     )
+
+
+def test_a_reply_reaches_a_french_customer_in_french(
+    queue, agent, smtp_inbox, jobs_run_now, django_capture_on_commit_callbacks
+):
+    support = Mailbox.objects.create(name="Support", address="support@desk.example", queue=queue)
+    case = read_email(keep_email(email(), mailbox=support, at=T0)).case
+    case.customer.preferred_language = "fr"
+    case.customer.save()
+    case.language = "fr"
+    case.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        reply_to_customer(case, agent=agent, text="Nous regardons cela.", at=T0)
+    body = message_from_bytes(smtp_inbox.envelopes[-1].content).get_payload(decode=True).decode()
+    assert f"Votre numéro de dossier est {case.reference}." in body
