@@ -6,6 +6,8 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
 
 from loyaldesk.channels.portal.submissions import new_submission_key
 from loyaldesk.customers.services import create_customer
@@ -132,13 +134,18 @@ def test_a_closed_case_takes_no_reply(sign_in_as, customer, case, agent, front_t
     change_status(case, Status.RESOLVED, actor=agent)
     change_status(case, Status.CLOSED, actor=agent)
     http = sign_in_as(customer)
-    assert "Send my reply" not in http.get(f"/portal/cases/{case.number}/").content.decode()
+    with translation.override(customer.preferred_language):
+        send, closed = (
+            gettext("Send my reply"),
+            gettext("This case is closed. Please open a new one."),
+        )
+    assert send not in http.get(f"/portal/cases/{case.number}/").content.decode()
     response = http.post(
         f"/portal/cases/{case.number}/reply/",
         {"text": "Ancora io", "key": new_submission_key("reply")},
         follow=True,
     )
-    assert "closed" in response.content.decode()
+    assert closed in response.content.decode()
     assert case.messages.count() == 1
 
 
@@ -281,7 +288,9 @@ def test_a_file_of_a_type_not_allowed_is_refused(sign_in_as, customer, case):
         {"text": "See attached", "key": new_submission_key("reply"), "files": [page]},
     )
     assert response.status_code == 400
-    assert "not accepted here" in response.content.decode()
+    with translation.override(customer.preferred_language):
+        refusal = gettext("%(name)s is a file of type %(type)s, which is not accepted here.")
+    assert refusal % {"name": "invoice.html", "type": "text/html"} in response.content.decode()
     assert case.messages.count() == 1
 
 
