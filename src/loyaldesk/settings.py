@@ -151,6 +151,16 @@ if REDIS_URL:
     HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "jobs.sqlite3")})
+# The cache keeps rate-limit counts (portal sign-in links, the contact form): on Redis, every
+# web process counts together; without it, each process counts alone.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "loyaldesk",
+        }
+    }
 
 # HTTPS is assumed in production; the demo and local runs switch it off explicitly.
 HTTPS = env_flag("LOYALDESK_HTTPS", default=not DEBUG)

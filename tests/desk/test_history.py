@@ -334,3 +334,15 @@ def test_the_whole_history_needs_login(client, case):
     response = client.get(reverse("desk:case-history", args=[case.number]))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_portal_sign_ins_are_told_in_the_customer_history(customer):
+    address = {"address": "chiara.rossi@example.it"}
+    record_event("customer.portal_link_sent", customer=customer, by_customer=True, after=address)
+    record_event("customer.portal_signed_in", customer=customer, by_customer=True, after=address)
+    assert said(customer, "customer.portal_link_sent") == (
+        "Portal sign-in link sent to chiara.rossi@example.it"
+    )
+    assert said(customer, "customer.portal_signed_in") == (
+        "Signed in to the portal with chiara.rossi@example.it"
+    )

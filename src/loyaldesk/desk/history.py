@@ -275,6 +275,14 @@ def _customer_merged_into(before: dict, after: dict, names: Names) -> str:
     return _("Merged into customer record #%(survivor)s") % {"survivor": after.get("survivor")}
 
 
+def _portal_link_sent(before: dict, after: dict, names: Names) -> str:
+    return _("Portal sign-in link sent to %(address)s") % {"address": after.get("address", "")}
+
+
+def _portal_signed_in(before: dict, after: dict, names: Names) -> str:
+    return _("Signed in to the portal with %(address)s") % {"address": after.get("address", "")}
+
+
 def _email_sent(before: dict, after: dict, names: Names) -> str:
     return _("Email “%(subject)s” handed to the mail server") % {
         "subject": after.get("subject", "")
@@ -415,6 +423,8 @@ DESCRIBERS: dict[str, Callable[[dict, dict, Names], str]] = {
     "customer.updated": _customer_updated,
     "customer.merged": _customer_merged,
     "customer.merged_into": _customer_merged_into,
+    "customer.portal_link_sent": _portal_link_sent,
+    "customer.portal_signed_in": _portal_signed_in,
     "email.sent": _email_sent,
     "email.delivery_failed": _email_failed,
     "email.delivery_deferred": _email_deferred,
