@@ -21,6 +21,7 @@ from pathlib import Path
 from tests.ports import free_port
 
 DOVECOT = "/usr/sbin/dovecot"
+DOVEADM = "/usr/bin/doveadm"
 USER = "support@desk.example"
 PASSWORD = "imap-test-secret"
 CONFIG = """\
@@ -103,14 +104,28 @@ class Dovecot:
         finally:
             imap.logout()
 
+    def kick(self) -> None:
+        """Drop every client connection, as a server under maintenance does (doveadm kick)."""
+        config = self.root / "dovecot.conf"
+        subprocess.run([DOVEADM, "-c", str(config), "kick", self.user], check=True)
+
+    def restart(self) -> None:
+        """Stop the server, as an admin's restart does (its clients get BYE and lose their
+        connection), and start it again on the same port."""
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.process = subprocess.Popen([DOVECOT, "-F", "-c", str(self.root / "dovecot.conf")])
+        _wait_until_listening(self)
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_dovecot(root: Path) -> Dovecot:
-    """Start Dovecot in the foreground under `root`; fail loudly if it is not installed."""
+def start_dovecot(root: Path, extra_config: str = "") -> Dovecot:
+    """Start Dovecot in the foreground under `root`, its configuration ending with
+    `extra_config`; fail loudly if it is not installed."""
     if not Path(DOVECOT).exists():
         raise RuntimeError("Dovecot is missing: apt-get install dovecot-imapd (.ci/run does)")
     owner = pwd.getpwnam("dovecot").pw_uid, grp.getgrnam("dovecot").gr_gid
@@ -122,7 +137,9 @@ def start_dovecot(root: Path) -> Dovecot:
     (root / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
     port = free_port()
     config = root / "dovecot.conf"
-    config.write_text(CONFIG.format(root=root, uid=owner[0], gid=owner[1], port=port))
+    config.write_text(
+        CONFIG.format(root=root, uid=owner[0], gid=owner[1], port=port) + extra_config
+    )
     process = subprocess.Popen([DOVECOT, "-F", "-c", str(config)])
     server = Dovecot(root, port, process)
     _wait_until_listening(server)

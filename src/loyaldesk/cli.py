@@ -30,8 +30,15 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
 
     commands.add_parser("worker", help="run background jobs and periodic tasks")
-    fetchmail = commands.add_parser("fetchmail", help="fetch the IMAP mailboxes once")
+    fetchmail = commands.add_parser(
+        "fetchmail", help="fetch the IMAP mailboxes once, or keep watching them (--watch)"
+    )
     fetchmail.add_argument("--mailbox", help="only the mailbox with this address")
+    fetchmail.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep running and read new mail as it arrives (IMAP IDLE), until SIGTERM or Ctrl-C",
+    )
 
     demo = commands.add_parser(
         "demo", help="prepare a demo data set on SQLite and run web server and worker"
@@ -152,7 +159,8 @@ def main(argv: list[str] | None = None) -> None:
         _setup_django()
         from django.core.management import call_command
 
-        call_command("fetchmail", *(["--mailbox", options.mailbox] if options.mailbox else []))
+        mailbox = ["--mailbox", options.mailbox] if options.mailbox else []
+        call_command("fetchmail", *mailbox, *(["--watch"] if options.watch else []))
     elif options.command == "demo":
         _demo(options)
 

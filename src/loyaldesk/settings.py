@@ -189,6 +189,8 @@ RECOVERY_DUE_HOURS = env_int("LOYALDESK_RECOVERY_DUE_HOURS", 48)
 REPEAT_CONTACT_DAYS = env_int("LOYALDESK_REPEAT_CONTACT_DAYS", 7)
 # One sender's emails that open cases or add messages in an hour before more are kept aside.
 MAIL_STORM_LIMIT = env_int("LOYALDESK_MAIL_STORM_LIMIT", 30)
+# How often `fetchmail --watch` fetches a mailbox whose server does not offer IMAP IDLE.
+MAIL_POLL_SECONDS = max(1, env_int("LOYALDESK_MAIL_POLL_SECONDS", 60))
 # A unit back for repair within this many days of its last repair's return is a repeat repair.
 REPAIR_REPEAT_DAYS = env_int("LOYALDESK_REPAIR_REPEAT_DAYS", 90)
 

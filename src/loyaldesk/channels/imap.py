@@ -12,10 +12,12 @@ from __future__ import annotations
 import imaplib
 import logging
 import os
+import threading
 from dataclasses import dataclass
 
 from django.db.models import Max
 
+from loyaldesk.channels.idle import IdleConnection, IdleIMAP4, IdleIMAP4_SSL
 from loyaldesk.channels.models import Mailbox, ReceivedEmail
 from loyaldesk.channels.receiving import (
     BATCH_SIZE,
@@ -51,13 +53,14 @@ def secret_of(mailbox: Mailbox) -> str:
         raise MailboxUnreachable(f"{mailbox}: {mailbox.imap_secret_env} is not set") from None
 
 
-def connect(mailbox: Mailbox) -> imaplib.IMAP4:
-    """A logged-in IMAP connection to the mailbox's server, STARTTLS when offered."""
+def connect(mailbox: Mailbox) -> IdleConnection:
+    """A logged-in IMAP connection to the mailbox's server, STARTTLS when offered; it can
+    wait in IDLE (loyaldesk.channels.idle) if the server offers it."""
     try:
         if mailbox.imap_tls:
-            imap = imaplib.IMAP4_SSL(mailbox.imap_host, mailbox.imap_port, timeout=TIMEOUT_SECONDS)
+            imap = IdleIMAP4_SSL(mailbox.imap_host, mailbox.imap_port, timeout=TIMEOUT_SECONDS)
         else:
-            imap = imaplib.IMAP4(mailbox.imap_host, mailbox.imap_port, timeout=TIMEOUT_SECONDS)
+            imap = IdleIMAP4(mailbox.imap_host, mailbox.imap_port, timeout=TIMEOUT_SECONDS)
             if "STARTTLS" in imap.capabilities:
                 imap.starttls()
         imap.login(mailbox.imap_user or mailbox.address, secret_of(mailbox))
@@ -66,24 +69,35 @@ def connect(mailbox: Mailbox) -> imaplib.IMAP4:
     return imap
 
 
-def fetch_mailbox(mailbox: Mailbox) -> FetchReport:
-    """Keep and read the mailbox's messages not kept yet, a batch at a time."""
+def fetch_mailbox(mailbox: Mailbox, stop: threading.Event | None = None) -> FetchReport:
+    """Keep and read the mailbox's messages not kept yet, a batch at a time (once `stop` is
+    set, no further batch is begun)."""
     read = read_waiting_emails(mailbox)  # kept by a fetch killed before it read them
     imap = connect(mailbox)
     try:
-        uidvalidity = _select(imap, mailbox)
-        uids = _new_uids(imap, mailbox, uidvalidity)
-        fetched = 0
-        for start in range(0, len(uids), BATCH_SIZE):
-            kept = _keep_batch(imap, mailbox, uidvalidity, uids[start : start + BATCH_SIZE])
-            read_emails([received.pk for received in kept])
-            if kept:
-                flagged = ",".join(str(received.uid) for received in kept)
-                imap.uid("STORE", flagged, "+FLAGS.SILENT", r"(\Seen)")
-            fetched += len(kept)
+        fetched = fetch_new(imap, mailbox, select_folder(imap, mailbox), stop)
     finally:
-        _close(imap)
+        logout(imap)
     return FetchReport(str(mailbox), fetched, read + fetched)
+
+
+def fetch_new(
+    imap: imaplib.IMAP4, mailbox: Mailbox, uidvalidity: int, stop: threading.Event | None = None
+) -> int:
+    """Keep, read and flag \\Seen the selected folder's messages not kept yet, a batch at a
+    time, until done or `stop` is set; returns how many were kept."""
+    uids = _new_uids(imap, mailbox, uidvalidity)
+    fetched = 0
+    for start in range(0, len(uids), BATCH_SIZE):
+        if stop is not None and stop.is_set():
+            break
+        kept = _keep_batch(imap, mailbox, uidvalidity, uids[start : start + BATCH_SIZE])
+        read_emails([received.pk for received in kept])
+        if kept:
+            flagged = ",".join(str(received.uid) for received in kept)
+            imap.uid("STORE", flagged, "+FLAGS.SILENT", r"(\Seen)")
+        fetched += len(kept)
+    return fetched
 
 
 def _keep_batch(
@@ -108,7 +122,8 @@ def fetch_all_mailboxes() -> list[FetchReport]:
     return reports
 
 
-def _select(imap: imaplib.IMAP4, mailbox: Mailbox) -> int:
+def select_folder(imap: imaplib.IMAP4, mailbox: Mailbox) -> int:
+    """Select the mailbox's folder; returns its UIDVALIDITY."""
     status, _ = imap.select(_quoted(mailbox.folder))
     if status != "OK":
         raise MailboxUnreachable(f"{mailbox}: no folder {mailbox.folder}")
@@ -144,7 +159,8 @@ def _quoted(folder: str) -> str:
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _close(imap: imaplib.IMAP4) -> None:
+def logout(imap: imaplib.IMAP4) -> None:
+    """Log out, whether or not the server is still there."""
     try:
         imap.logout()
     except (OSError, imaplib.IMAP4.error):

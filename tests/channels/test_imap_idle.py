@@ -1,0 +1,295 @@
+"""Mail read within seconds of arriving: IMAP IDLE and `loyaldesk fetchmail --watch` against a
+real Dovecot, restarted under the watcher, and one that does not offer IDLE.
+
+Waits are bounded ("within N seconds"), never fixed sleeps: each test polls for the outcome.
+"""
+
+import imaplib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from loyaldesk.channels.idle import IdleIMAP4, idle, offers_idle
+from loyaldesk.channels.models import Mailbox, ReceivedEmail, ReceivedState
+from loyaldesk.channels.receiving import BATCH_SIZE
+from loyaldesk.channels.watching import watch_mailboxes
+from loyaldesk.desk.models import Case, Queue
+from tests.channels.test_imap import SECRET_ENV, SETUP, customer_email
+from tests.dovecot import start_dovecot
+
+WITHIN_SECONDS = 60
+NO_IDLE = "imap_capability = IMAP4rev1 LITERAL+\n"
+
+
+def eventually(condition: Callable[[], object], what: str, seconds: float = WITHIN_SECONDS):
+    """Wait until `condition()` is true, at most `seconds`; return its value."""
+    deadline = time.monotonic() + seconds
+    while not (value := condition()):
+        assert time.monotonic() < deadline, f"not within {seconds} s: {what}"
+        time.sleep(0.05)
+    return value
+
+
+def dovecot_root() -> Path:
+    """Not under pytest's tmp_path, which Dovecot's own user may not enter."""
+    return Path(tempfile.mkdtemp(prefix="dovecot-"))
+
+
+@pytest.fixture
+def own_dovecot():
+    """A Dovecot of the test's own, which it may restart."""
+    server = start_dovecot(dovecot_root())
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def dovecot_without_idle():
+    server = start_dovecot(dovecot_root(), extra_config=NO_IDLE)
+    yield server
+    server.stop()
+
+
+def idle_connection(server, folder: str) -> IdleIMAP4:
+    imap = IdleIMAP4("127.0.0.1", server.port, timeout=30)
+    imap.login(server.user, server.password)
+    assert imap.select(folder)[0] == "OK"
+    return imap
+
+
+# The IDLE protocol (loyaldesk.channels.idle), on a connection of its own.
+
+
+def test_idle_returns_when_a_message_arrives_and_the_connection_goes_on(dovecot):
+    folder = dovecot.new_folder()
+    imap = idle_connection(dovecot, folder)
+    try:
+        assert offers_idle(imap)
+        threading.Timer(0.3, dovecot.deliver, (folder, customer_email(1))).start()
+        started = time.monotonic()
+        assert idle(imap, stop=threading.Event(), seconds=WITHIN_SECONDS) is True
+        assert time.monotonic() - started < WITHIN_SECONDS / 2
+        assert imap.uid("SEARCH", None, "ALL") == ("OK", [b"1"])
+
+        threading.Timer(0.3, dovecot.deliver, (folder, customer_email(2))).start()
+        assert idle(imap, stop=threading.Event(), seconds=WITHIN_SECONDS) is True
+        assert imap.uid("SEARCH", None, "ALL") == ("OK", [b"1 2"])
+    finally:
+        imap.logout()
+
+
+def test_idle_ends_after_its_time_or_when_asked_to_stop(dovecot):
+    imap = idle_connection(dovecot, dovecot.new_folder())
+    try:
+        started = time.monotonic()
+        assert idle(imap, stop=threading.Event(), seconds=0.5) is False
+        assert time.monotonic() - started >= 0.5
+
+        stop = threading.Event()
+        threading.Timer(0.3, stop.set).start()
+        started = time.monotonic()
+        assert idle(imap, stop=stop, seconds=WITHIN_SECONDS, check_seconds=0.1) is False
+        assert time.monotonic() - started < WITHIN_SECONDS / 2
+        assert imap.noop()[0] == "OK", "IDLE is over: the connection takes commands again"
+    finally:
+        imap.logout()
+
+
+def test_idle_reports_a_message_that_came_before_it_began(dovecot):
+    """Dovecot announces at once what arrived since the last command: not missed."""
+    folder = dovecot.new_folder()
+    imap = idle_connection(dovecot, folder)
+    try:
+        dovecot.deliver(folder, customer_email(1))
+        assert idle(imap, stop=threading.Event(), seconds=WITHIN_SECONDS) is True
+    finally:
+        imap.logout()
+
+
+def test_a_connection_dropped_during_idle_is_an_abort_not_a_hang(own_dovecot):
+    imap = idle_connection(own_dovecot, own_dovecot.new_folder())
+    threading.Timer(0.3, own_dovecot.kick).start()
+    with pytest.raises(imaplib.IMAP4.abort):
+        idle(imap, stop=threading.Event(), seconds=WITHIN_SECONDS)
+
+
+def test_a_server_without_idle_says_so(dovecot_without_idle):
+    imap = idle_connection(dovecot_without_idle, "INBOX")
+    try:
+        assert not offers_idle(imap)
+    finally:
+        imap.logout()
+
+
+# The watcher in this process: mailboxes added and deactivated while it runs.
+
+
+def make_mailbox(server, queue: Queue, address: str) -> Mailbox:
+    return Mailbox.objects.create(
+        name=address,
+        address=address,
+        queue=queue,
+        imap_host="127.0.0.1",
+        imap_port=server.port,
+        imap_tls=False,
+        imap_user=server.user,
+        imap_secret_env=SECRET_ENV,
+        folder=server.new_folder(),
+    )
+
+
+def cases_of(mailbox: Mailbox) -> int:
+    return ReceivedEmail.objects.filter(mailbox=mailbox, state=ReceivedState.ADDED).count()
+
+
+def test_mailboxes_added_and_deactivated_while_watching_are_picked_up(
+    transactional_db, dovecot, monkeypatch
+):
+    monkeypatch.setenv(SECRET_ENV, dovecot.password)
+    queue = Queue.objects.create(name="Support", slug="support")
+    first = make_mailbox(dovecot, queue, "support@desk.example")
+    stop = threading.Event()
+    watching = threading.Thread(
+        target=watch_mailboxes, args=(stop,), kwargs={"refresh_seconds": 0.2}
+    )
+    watching.start()
+    try:
+        dovecot.deliver(first.folder, customer_email(1))
+        eventually(lambda: cases_of(first) == 1, "the first mailbox's email read")
+
+        second = make_mailbox(dovecot, queue, "assistenza@desk.example")
+        dovecot.deliver(second.folder, customer_email(2))
+        eventually(lambda: cases_of(second) == 1, "the mailbox added meanwhile read")
+
+        Mailbox.objects.filter(pk=first.pk).update(is_active=False)
+        eventually(
+            lambda: f"mailbox-{first.pk}" not in {t.name for t in threading.enumerate()},
+            "the deactivated mailbox no longer watched",
+        )
+        dovecot.deliver(second.folder, customer_email(3))
+        eventually(lambda: cases_of(second) == 2, "the other mailbox still watched")
+    finally:
+        stop.set()
+        watching.join(timeout=WITHIN_SECONDS)
+    assert not watching.is_alive()
+    assert not [t for t in threading.enumerate() if t.name.startswith("mailbox-")]
+    assert Case.objects.count() == 3
+
+
+# `loyaldesk fetchmail --watch`, the real process, on a SQLite file database.
+
+
+class Watcher:
+    """A `loyaldesk fetchmail --watch` process and the database it writes to."""
+
+    def __init__(self, server, tmp_path: Path, **env: str) -> None:
+        self.database = tmp_path / "desk.sqlite3"
+        self.env = {
+            **os.environ,
+            "LOYALDESK_DATA_DIR": str(tmp_path),
+            "DATABASE_URL": f"sqlite:///{self.database}",
+            SECRET_ENV: server.password,
+            **env,
+        }
+        self.folder = server.new_folder()
+        assert self.run("manage", "migrate", "--verbosity", "0").wait() == 0
+        setup = SETUP.format(port=server.port, user=server.user, env=SECRET_ENV, folder=self.folder)
+        assert self.run("manage", "shell", "-c", setup).wait() == 0
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = self.run("fetchmail", "--watch", stdout=subprocess.PIPE)
+
+    def run(self, *args: str, **options) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "-m", "loyaldesk", *args], env=self.env, text=True, **options
+        )
+
+    def count(self, sql: str) -> int:
+        with sqlite3.connect(self.database, timeout=20) as db:
+            return db.execute(sql).fetchone()[0]
+
+    def cases(self) -> int:
+        return self.count("SELECT count(*) FROM desk_case")
+
+    def stop(self) -> tuple[int, str]:
+        self.process.send_signal(signal.SIGTERM)
+        output, _ = self.process.communicate(timeout=WITHIN_SECONDS)
+        return self.process.returncode, output
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def watcher_of(tmp_path):
+    started = []
+
+    def start(server, **env: str) -> Watcher:
+        started.append(Watcher(server, tmp_path, **env))
+        return started[-1]
+
+    yield start
+    for watcher in started:
+        watcher.kill()
+
+
+@pytest.mark.slow
+def test_the_watcher_reads_mail_as_it_comes_and_after_a_server_restart(own_dovecot, watcher_of):
+    watcher = watcher_of(own_dovecot)
+    watcher.start()
+    own_dovecot.deliver(watcher.folder, customer_email(1))
+    eventually(lambda: watcher.cases() == 1, "the email read into a case")
+
+    own_dovecot.restart()
+    own_dovecot.deliver(watcher.folder, customer_email(2))
+    eventually(lambda: watcher.cases() == 2, "the email after the restart read")
+    assert watcher.process.poll() is None
+
+    returncode, output = watcher.stop()
+    assert returncode == 0
+    assert "Stopped" in output
+    assert own_dovecot.seen(watcher.folder) == 2
+
+
+@pytest.mark.slow
+def test_a_server_without_idle_is_fetched_every_poll_interval(dovecot_without_idle, watcher_of):
+    watcher = watcher_of(dovecot_without_idle, LOYALDESK_MAIL_POLL_SECONDS="1")
+    watcher.start()
+    dovecot_without_idle.deliver(watcher.folder, customer_email(1))
+    eventually(lambda: watcher.cases() == 1, "the email read by polling")
+    dovecot_without_idle.deliver(watcher.folder, customer_email(2))
+    eventually(lambda: watcher.cases() == 2, "the next email read by polling")
+    assert watcher.stop()[0] == 0
+
+
+@pytest.mark.slow
+def test_stopped_in_the_middle_of_a_fetch_it_finishes_the_batch_and_logs_out(dovecot, watcher_of):
+    """SIGTERM while emails are being kept: whatever was kept is read and flagged seen."""
+    watcher = watcher_of(dovecot)
+    dovecot.deliver(watcher.folder, *(customer_email(n) for n in range(300)))
+    watcher.start()
+    eventually(
+        lambda: watcher.count("SELECT count(*) FROM channels_receivedemail"),
+        "the watcher began keeping the emails",
+    )
+    returncode, output = watcher.stop()
+    assert returncode == 0
+    assert "Stopped" in output
+    kept = watcher.count("SELECT count(*) FROM channels_receivedemail")
+    unread = watcher.count("SELECT count(*) FROM channels_receivedemail WHERE state = 'received'")
+    assert kept == BATCH_SIZE, "the batch in hand was finished, no other begun"
+    assert unread == 0
+    assert watcher.cases() == kept
+    assert dovecot.seen(watcher.folder) == kept
