@@ -239,6 +239,26 @@ def test_an_element_holding_both_sides_is_written_around_each():
     assert parts == Folded("<div><p>Grazie!</p></div>", "<div><p>-- </p><p>Marco Conti</p></div>")
 
 
+def test_a_phone_signature_is_one_only_at_the_end_or_before_the_history():
+    at_the_end = fold_html(
+        "<div>Perfetto, grazie.</div><div><br></div><div>Inviato da iPhone</div>"
+    )
+    assert words(at_the_end.rest) == "Inviato da iPhone"
+    outlook_mobile = fold_html(
+        '<div dir="ltr">OK for Thursday.</div><div dir="ltr"><br></div><div id="ms-outlook-mobile-'
+        'signature" dir="ltr">Get Outlook for iOS</div><hr style="display:inline-block;width:98%">'
+        '<div id="divRplyFwdMsg" dir="ltr"><b>From:</b> Novalux Support<br><b>Sent:</b> Monday, '
+        "November 2, 2026 10:14:00 AM<br><b>Subject:</b> Visit</div><div>Would Thursday suit?</div>"
+    )
+    assert words(outlook_mobile.new) == "OK for Thursday."
+    assert words(outlook_mobile.rest).startswith("Get Outlook for iOS")
+    assert words(outlook_mobile.rest).endswith("Would Thursday suit?")
+    own_words = "<p>Buongiorno,</p><p>Inviato da voi ieri:</p><p>un frigorifero rotto.</p>"
+    assert fold_html(own_words) == Folded(own_words, "")
+    dash_rule = "<p>Step one -- unplug it</p><p>--</p><p>Step two</p>"
+    assert fold_html(dash_rule) == Folded(dash_rule, "")
+
+
 @pytest.mark.parametrize(
     ("name", "in_new", "in_rest"),
     [
@@ -317,6 +337,19 @@ def test_a_forwarded_message_stays_in_view(html):
 def test_an_email_without_a_quote_is_unchanged(html):
     stored = sanitize_html(html)
     assert fold_html(stored) == Folded(stored, "")
+
+
+def test_a_history_nested_thousands_deep_is_folded_without_a_crash():
+    depth = 5000
+    thread = sanitize_html(
+        "<p>Still broken.</p>"
+        + '<blockquote type="cite"><div>On Mon, Support wrote:</div>' * depth
+        + "first message"
+        + "</blockquote>" * depth
+    )
+    parts = fold_html(thread)
+    assert words(parts.new) == "Still broken."
+    assert parts.rest.count("<blockquote") == depth
 
 
 def test_the_sanitizer_keeps_only_the_fixed_marks():

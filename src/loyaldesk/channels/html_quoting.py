@@ -61,13 +61,15 @@ FORWARD_LINE = re.compile(
     r"|^(begin forwarded message|début du message réexpédié|inizio messaggio inoltrato)\s*:",
     re.IGNORECASE,
 )
-# Webmail and phone apps sign for the customer; a longer line is the customer's own words.
+# Webmail and phone apps sign for the customer.
 SENT_FROM_APP = re.compile(
     r"^(sent from (yahoo mail|outlook|mail for)|get outlook for|envoyé (de|depuis) (yahoo|outlook)"
     r"|sent with proton mail)\b",
     re.IGNORECASE,
 )
-SIGNATURE_LINE_LENGTH = 80
+SIGNATURE_LINE_LENGTH = 45
+# "-- " as in plain text: the space after the dashes (or a line end) tells it from a dash rule.
+SIGNATURE_DELIMITER = re.compile(r"\s*--\s+")
 BLOCKS = frozenset(
     {"address", "article", "blockquote", "dd", "div", "dl", "dt", "h1", "h2", "h3", "h4", "h5",
      "h6", "hr", "li", "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th",
@@ -105,6 +107,7 @@ _Node = _Element | _Text
 @dataclass(frozen=True)
 class _Line:
     start: _Node
+    raw: str
     text: str
 
 
@@ -114,7 +117,7 @@ def fold_html(html: str) -> Folded:
     Returns the HTML unchanged with an empty rest when nothing is folded: no mark, a forward
     before any quote, or nothing but the quote (the new part would be empty)."""
     root = _parse(html)
-    order = list(_preorder(root))
+    order = _preorder(root)
     lines = _lines(root)
     start = _where_the_rest_starts(order, lines)
     if start is None:
@@ -164,11 +167,16 @@ def _parse(html: str) -> _Element:
     return builder.root
 
 
-def _preorder(node: _Node):
-    yield node
-    if isinstance(node, _Element):
-        for child in node.children:
-            yield from _preorder(child)
+def _preorder(root: _Element) -> list[_Node]:
+    """Every node in document order; iterative, as an email may nest thousands deep."""
+    order: list[_Node] = []
+    stack: list[_Node] = [root]
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        if isinstance(node, _Element):
+            stack.extend(reversed(node.children))
+    return order
 
 
 def _lines(root: _Element) -> list[_Line]:
@@ -178,14 +186,19 @@ def _lines(root: _Element) -> list[_Line]:
     start: list[_Node] = []
 
     def end_line() -> None:
-        text = " ".join("".join(pieces).split())
+        raw = "".join(pieces)
+        text = " ".join(raw.split())
         if start and text:
-            lines.append(_Line(start[0], text))
+            lines.append(_Line(start[0], raw, text))
         pieces.clear()
         start.clear()
 
-    def walk(node: _Node) -> None:
-        if isinstance(node, _Text):
+    stack: list[tuple[_Node, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            end_line()
+        elif isinstance(node, _Text):
             if not start and node.data.strip():
                 start.append(node)
             pieces.append(node.data)
@@ -196,12 +209,8 @@ def _lines(root: _Element) -> list[_Line]:
         else:
             if node.tag in BLOCKS:
                 end_line()
-            for child in node.children:
-                walk(child)
-            if node.tag in BLOCKS:
-                end_line()
-
-    walk(root)
+                stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node.children))
     end_line()
     return lines
 
@@ -254,23 +263,34 @@ def _mark_kind(element: _Element, lines: list[_Line], next_line: int) -> Kind | 
 
 def _line_kind(lines: list[_Line], index: int) -> Kind | None:
     """What the words of a line say, as quoting.py reads plain text."""
-    line = lines[index].text
-    if line == "--" or (
-        len(line) <= SIGNATURE_LINE_LENGTH and (FROM_PHONE.match(line) or SENT_FROM_APP.match(line))
-    ):
+    if SIGNATURE_DELIMITER.fullmatch(lines[index].raw):
         return "signature"
     if _is_forward(lines, index):
         return "forward"
+    if _starts_quote(lines, index):
+        return "quote"
+    line = lines[index].text
+    # "Inviato da …" may also begin the customer's own sentence: only a short line that ends
+    # the email or comes just before the history is the phone's signature.
+    if (
+        len(line) <= SIGNATURE_LINE_LENGTH
+        and (FROM_PHONE.match(line) or SENT_FROM_APP.match(line))
+        and (index + 1 == len(lines) or _starts_quote(lines, index + 1))
+    ):
+        return "signature"
+    return None
+
+
+def _starts_quote(lines: list[_Line], index: int) -> bool:
+    line = lines[index].text
     following = [later.text for later in lines[index + 1 : index + 4]]
     two_lines = f"{line} {following[0]}" if following else line
-    if (
-        ORIGINAL.match(line)
+    return bool(
+        (ORIGINAL.match(line) and not FORWARDS.search(line))
         or ATTRIBUTION.match(line)
         or ATTRIBUTION.match(two_lines)
         or (OUTLOOK_FROM.match(line) and any(OUTLOOK_NEXT.match(text) for text in following))
-    ):
-        return "quote"
-    return None
+    )
 
 
 def _is_forward(lines: list[_Line], index: int) -> bool:
@@ -332,23 +352,35 @@ def _split(node: _Node) -> tuple[list[_Node], list[_Node]]:
 
 
 def _has_content(nodes: list[_Node]) -> bool:
-    return any(
-        (isinstance(node, _Text) and node.data.strip())
-        or (isinstance(node, _Element) and (node.tag == "img" or _has_content(node.children)))
-        for node in nodes
-    )
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _Text):
+            if node.data.strip():
+                return True
+        elif node.tag == "img":
+            return True
+        else:
+            stack.extend(node.children)
+    return False
 
 
 def _serialize(nodes: list[_Node]) -> str:
-    return "".join(_node_html(node) for node in nodes)
-
-
-def _node_html(node: _Node) -> str:
-    if isinstance(node, _Text):
-        return escape(node.data, quote=False)
-    attrs = "".join(
-        f" {name}" if value is None else f' {name}="{escape(value)}"' for name, value in node.attrs
-    )
-    if node.tag in VOID:
-        return f"<{node.tag}{attrs}>"
-    return f"<{node.tag}{attrs}>{_serialize(node.children)}</{node.tag}>"
+    written: list[str] = []
+    stack: list[_Node | str] = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            written.append(node)
+        elif isinstance(node, _Text):
+            written.append(escape(node.data, quote=False))
+        else:
+            attrs = "".join(
+                f" {name}" if value is None else f' {name}="{escape(value)}"'
+                for name, value in node.attrs
+            )
+            written.append(f"<{node.tag}{attrs}>")
+            if node.tag not in VOID:
+                stack.append(f"</{node.tag}>")
+                stack.extend(reversed(node.children))
+    return "".join(written)
