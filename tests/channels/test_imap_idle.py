@@ -17,11 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from loyaldesk.channels.idle import IdleIMAP4, idle, offers_idle
 from loyaldesk.channels.models import Mailbox, ReceivedEmail, ReceivedState
 from loyaldesk.channels.receiving import BATCH_SIZE
-from loyaldesk.channels.watching import watch_mailboxes
+from loyaldesk.channels.watching import LAST_RETRY_SECONDS, retry_seconds, watch_mailboxes
 from loyaldesk.desk.models import Case, Queue
 from tests.channels.test_imap import SECRET_ENV, SETUP, customer_email
 from tests.dovecot import start_dovecot
@@ -133,6 +134,19 @@ def test_a_server_without_idle_says_so(dovecot_without_idle):
 # The watcher in this process: mailboxes added and deactivated while it runs.
 
 
+def test_the_pause_before_connecting_again_grows_up_to_five_minutes():
+    pauses = [retry_seconds(failures) for failures in range(12)]
+    assert pauses[:4] == [1, 2, 4, 8]
+    assert pauses == sorted(pauses)
+    assert pauses[-1] == LAST_RETRY_SECONDS == 300
+    assert retry_seconds(10_000) == LAST_RETRY_SECONDS
+
+
+def test_watching_an_unknown_mailbox_is_refused_at_once(db):
+    with pytest.raises(CommandError, match="no mailbox with the address"):
+        call_command("fetchmail", "--watch", "--mailbox", "nobody@desk.example")
+
+
 def make_mailbox(server, queue: Queue, address: str) -> Mailbox:
     return Mailbox.objects.create(
         name=address,
@@ -162,26 +176,31 @@ def test_mailboxes_added_and_deactivated_while_watching_are_picked_up(
         target=watch_mailboxes, args=(stop,), kwargs={"refresh_seconds": 0.2}
     )
     watching.start()
+    # Progress is watched on the IMAP server (flagged seen once read into a case): SQLite's
+    # shared in-memory test database refuses a read while another thread writes.
     try:
         dovecot.deliver(first.folder, customer_email(1))
-        eventually(lambda: cases_of(first) == 1, "the first mailbox's email read")
+        eventually(lambda: dovecot.seen(first.folder) == 1, "the first mailbox's email read")
 
         second = make_mailbox(dovecot, queue, "assistenza@desk.example")
         dovecot.deliver(second.folder, customer_email(2))
-        eventually(lambda: cases_of(second) == 1, "the mailbox added meanwhile read")
+        eventually(lambda: dovecot.seen(second.folder) == 1, "the mailbox added meanwhile read")
 
         Mailbox.objects.filter(pk=first.pk).update(is_active=False)
         eventually(
             lambda: f"mailbox-{first.pk}" not in {t.name for t in threading.enumerate()},
             "the deactivated mailbox no longer watched",
         )
-        dovecot.deliver(second.folder, customer_email(3))
-        eventually(lambda: cases_of(second) == 2, "the other mailbox still watched")
+        dovecot.deliver(first.folder, customer_email(3))
+        dovecot.deliver(second.folder, customer_email(4))
+        eventually(lambda: dovecot.seen(second.folder) == 2, "the other mailbox still watched")
     finally:
         stop.set()
         watching.join(timeout=WITHIN_SECONDS)
     assert not watching.is_alive()
     assert not [t for t in threading.enumerate() if t.name.startswith("mailbox-")]
+    assert (cases_of(first), cases_of(second)) == (1, 2)
+    assert dovecot.seen(first.folder) == 1, "the deactivated mailbox was left alone"
     assert Case.objects.count() == 3
 
 

@@ -16,7 +16,7 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection
+from django.db import DatabaseError, connection
 
 from loyaldesk.channels.idle import IdleConnection, idle, offers_idle
 from loyaldesk.channels.imap import (
@@ -57,7 +57,7 @@ def watch_mailboxes(
                 _refresh(watchers, retired, _watched(address))
             except DatabaseError:
                 logger.exception("the mailbox list could not be read; trying again")
-            close_old_connections()
+            connection.close()  # none is needed until the next reading of the list
             stop.wait(refresh_seconds)
     finally:
         everyone = [*watchers.values(), *retired]
