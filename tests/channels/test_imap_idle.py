@@ -4,22 +4,26 @@ real Dovecot, restarted under the watcher, and one that does not offer IDLE.
 Waits are bounded ("within N seconds"), never fixed sleeps: each test polls for the outcome.
 """
 
+import email.policy
 import imaplib
 import os
 import signal
 import sqlite3
+import ssl
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from loyaldesk.channels.idle import IdleIMAP4, idle, offers_idle
+from loyaldesk.channels.imap import connect
 from loyaldesk.channels.models import Mailbox, ReceivedEmail, ReceivedState
 from loyaldesk.channels.receiving import BATCH_SIZE
 from loyaldesk.channels.watching import LAST_RETRY_SECONDS, retry_seconds, watch_mailboxes
@@ -49,6 +53,24 @@ def dovecot_root() -> Path:
 def own_dovecot():
     """A Dovecot of the test's own, which it may restart."""
     server = start_dovecot(dovecot_root())
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def dovecot_with_tls():
+    """A Dovecot offering STARTTLS, with a self-signed certificate."""
+    root = dovecot_root()
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"),
+            *("-subj", "/CN=127.0.0.1", "-keyout", root / "key.pem", "-out", root / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    tls = f"ssl = yes\nssl_cert = <{root}/cert.pem\nssl_key = <{root}/key.pem\n"
+    server = start_dovecot(root, extra_config=tls)
     yield server
     server.stop()
 
@@ -121,6 +143,45 @@ def test_a_connection_dropped_during_idle_is_an_abort_not_a_hang(own_dovecot):
     threading.Timer(0.3, own_dovecot.kick).start()
     with pytest.raises(imaplib.IMAP4.abort):
         idle(imap, stop=threading.Event(), seconds=WITHIN_SECONDS)
+
+
+def large_email() -> bytes:
+    """An email of about 600 kB, with the CRLF line ends IMAP stores."""
+    message = EmailMessage(policy=email.policy.SMTP)
+    message["From"] = "Cliente <cliente@example.it>"
+    message["To"] = "support@desk.example"
+    message["Subject"] = "Il registro completo"
+    message.set_content("".join(f"Riga {n}: tutto come previsto.\n" for n in range(20_000)))
+    return message.as_bytes()
+
+
+def test_idle_and_large_emails_over_starttls(dovecot_with_tls, monkeypatch):
+    """Through TLS, the connection reads what the TLS layer has already decrypted too."""
+    server = dovecot_with_tls
+    folder = server.new_folder()
+    monkeypatch.setenv(SECRET_ENV, server.password)
+    mailbox = Mailbox(
+        name="Support",
+        address="support@desk.example",
+        imap_host="127.0.0.1",
+        imap_port=server.port,
+        imap_tls=False,
+        imap_user=server.user,
+        imap_secret_env=SECRET_ENV,
+        folder=folder,
+    )
+    imap = connect(mailbox)
+    try:
+        assert isinstance(imap.sock, ssl.SSLSocket), "STARTTLS offered, so taken"
+        assert imap.select(folder)[0] == "OK"
+        large = large_email()
+        threading.Timer(0.3, server.deliver, (folder, large, customer_email(2))).start()
+        assert idle(imap, stop=threading.Event(), seconds=WITHIN_SECONDS) is True
+        status, data = imap.uid("FETCH", "1", "(BODY.PEEK[])")
+        assert status == "OK"
+        assert data[0][1] == large
+    finally:
+        imap.logout()
 
 
 def test_a_server_without_idle_says_so(dovecot_without_idle):
