@@ -131,6 +131,7 @@ class MailboxWatcher(threading.Thread):
                     self._pause("an unexpected error")
         finally:
             connection.close()
+            logger.info("mailbox %s: no longer watched", self.mailbox)
 
     def _pause(self, reason: str) -> None:
         seconds = retry_seconds(self.failures)
