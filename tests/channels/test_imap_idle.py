@@ -301,8 +301,8 @@ class Watcher:
     def cases(self) -> int:
         return self.count("SELECT count(*) FROM desk_case")
 
-    def stop(self) -> tuple[int, str]:
-        self.process.send_signal(signal.SIGTERM)
+    def stop(self, signum: int = signal.SIGTERM) -> tuple[int, str]:
+        self.process.send_signal(signum)
         output, _ = self.process.communicate(timeout=WITHIN_SECONDS)
         return self.process.returncode, output
 
@@ -351,7 +351,9 @@ def test_a_server_without_idle_is_fetched_every_poll_interval(dovecot_without_id
     eventually(lambda: watcher.cases() == 1, "the email read by polling")
     dovecot_without_idle.deliver(watcher.folder, customer_email(2))
     eventually(lambda: watcher.cases() == 2, "the next email read by polling")
-    assert watcher.stop()[0] == 0
+    returncode, output = watcher.stop(signal.SIGINT)  # Ctrl-C
+    assert returncode == 0
+    assert "Stopped" in output
 
 
 @pytest.mark.slow
