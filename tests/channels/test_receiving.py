@@ -229,3 +229,20 @@ def test_replies_leave_from_the_mailbox_the_customer_wrote_to_with_its_signature
     # A reply to that email threads back into the same case.
     answer = email(to="ventes@desk.example", In_Reply_To=mail["Message-ID"])
     assert receive(answer, sales).case == case
+
+
+@pytest.mark.parametrize(
+    ("subject", "text", "language"),
+    [
+        ("Cafetière", "Bonjour, ma cafetière fuit par le dessous depuis hier.", "fr"),
+        ("Lavatrice", "Buongiorno, la lavatrice perde acqua da ieri sera.", "it"),
+        ("Kettle", "Hello, my kettle has been leaking since yesterday.", "en"),
+        ("?", "ok", "en"),  # the words do not say: the desk's default
+    ],
+)
+def test_a_new_customer_by_email_speaks_the_language_they_wrote_in(
+    mailbox, subject, text, language
+):
+    case = receive(email(subject=subject, text=text), mailbox).case
+    assert case.customer.preferred_language == language
+    assert case.language == language

@@ -31,8 +31,10 @@ from loyaldesk.channels.models import (
     ReceivedEmail,
     ReceivedState,
 )
+from loyaldesk.channels.quoting import fold
 from loyaldesk.channels.services import record_delivery_outcome
 from loyaldesk.customers.identities import Channel, InvalidAddress, normalise_address
+from loyaldesk.customers.languages import guess_language
 from loyaldesk.customers.models import Customer, Identity
 from loyaldesk.customers.services import NewCustomer, create_customers
 from loyaldesk.desk.attachments import keep_received_file
@@ -381,5 +383,13 @@ def _customers_of(addresses: set[str]) -> dict[str, Customer]:
 
 
 def _new_customer(parsed: ParsedEmail) -> NewCustomer:
+    """Someone new, named as their email names them, in the language they wrote in (the
+    desk's default when their words do not say)."""
     first, _, last = (parsed.from_name or parsed.from_address.partition("@")[0]).partition(" ")
-    return NewCustomer(first_name=first, last_name=last, emails=(parsed.from_address,))
+    written = f"{parsed.subject}\n{fold(parsed.text).new}"
+    return NewCustomer(
+        first_name=first,
+        last_name=last,
+        emails=(parsed.from_address,),
+        preferred_language=guess_language(written) or settings.LANGUAGE_CODE,
+    )
