@@ -23,7 +23,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from loyaldesk.channels.idle import IdleIMAP4, idle, offers_idle
-from loyaldesk.channels.imap import connect
+from loyaldesk.channels.imap import MailboxUnreachable, connect
 from loyaldesk.channels.models import Mailbox, ReceivedEmail, ReceivedState
 from loyaldesk.channels.receiving import BATCH_SIZE
 from loyaldesk.channels.watching import LAST_RETRY_SECONDS, retry_seconds, watch_mailboxes
@@ -64,13 +64,15 @@ def dovecot_with_tls():
     subprocess.run(
         [
             *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"),
-            *("-subj", "/CN=127.0.0.1", "-keyout", root / "key.pem", "-out", root / "cert.pem"),
+            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
+            *("-keyout", root / "key.pem", "-out", root / "cert.pem"),
         ],
         check=True,
         capture_output=True,
     )
     tls = f"ssl = yes\nssl_cert = <{root}/cert.pem\nssl_key = <{root}/key.pem\n"
     server = start_dovecot(root, extra_config=tls)
+    server.certificate = root / "cert.pem"
     yield server
     server.stop()
 
@@ -155,12 +157,8 @@ def large_email() -> bytes:
     return message.as_bytes()
 
 
-def test_idle_and_large_emails_over_starttls(dovecot_with_tls, monkeypatch):
-    """Through TLS, the connection reads what the TLS layer has already decrypted too."""
-    server = dovecot_with_tls
-    folder = server.new_folder()
-    monkeypatch.setenv(SECRET_ENV, server.password)
-    mailbox = Mailbox(
+def tls_mailbox(server, folder: str) -> Mailbox:
+    return Mailbox(
         name="Support",
         address="support@desk.example",
         imap_host="127.0.0.1",
@@ -170,7 +168,21 @@ def test_idle_and_large_emails_over_starttls(dovecot_with_tls, monkeypatch):
         imap_secret_env=SECRET_ENV,
         folder=folder,
     )
-    imap = connect(mailbox)
+
+
+def test_a_server_whose_certificate_is_not_trusted_gets_no_password(dovecot_with_tls, monkeypatch):
+    monkeypatch.setenv(SECRET_ENV, dovecot_with_tls.password)
+    with pytest.raises(MailboxUnreachable, match="CERTIFICATE_VERIFY_FAILED"):
+        connect(tls_mailbox(dovecot_with_tls, "INBOX"))
+
+
+def test_idle_and_large_emails_over_starttls(dovecot_with_tls, monkeypatch):
+    """Through TLS, the connection reads what the TLS layer has already decrypted too."""
+    server = dovecot_with_tls
+    folder = server.new_folder()
+    monkeypatch.setenv(SECRET_ENV, server.password)
+    monkeypatch.setenv("SSL_CERT_FILE", str(server.certificate))  # the company's own CA
+    imap = connect(tls_mailbox(server, folder))
     try:
         assert isinstance(imap.sock, ssl.SSLSocket), "STARTTLS offered, so taken"
         assert imap.select(folder)[0] == "OK"

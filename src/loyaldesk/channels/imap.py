@@ -12,6 +12,7 @@ from __future__ import annotations
 import imaplib
 import logging
 import os
+import ssl
 import threading
 from dataclasses import dataclass
 
@@ -55,14 +56,19 @@ def secret_of(mailbox: Mailbox) -> str:
 
 def connect(mailbox: Mailbox) -> IdleConnection:
     """A logged-in IMAP connection to the mailbox's server, STARTTLS when offered; it can
-    wait in IDLE (loyaldesk.channels.idle) if the server offers it."""
+    wait in IDLE (loyaldesk.channels.idle) if the server offers it. The server's certificate
+    must be valid for its name (system CAs, or the file SSL_CERT_FILE names), else the
+    password is not sent."""
+    context = ssl.create_default_context()
     try:
         if mailbox.imap_tls:
-            imap = IdleIMAP4_SSL(mailbox.imap_host, mailbox.imap_port, timeout=TIMEOUT_SECONDS)
+            imap = IdleIMAP4_SSL(
+                mailbox.imap_host, mailbox.imap_port, ssl_context=context, timeout=TIMEOUT_SECONDS
+            )
         else:
             imap = IdleIMAP4(mailbox.imap_host, mailbox.imap_port, timeout=TIMEOUT_SECONDS)
             if "STARTTLS" in imap.capabilities:
-                imap.starttls()
+                imap.starttls(ssl_context=context)
         imap.login(mailbox.imap_user or mailbox.address, secret_of(mailbox))
     except (OSError, imaplib.IMAP4.error) as error:
         raise MailboxUnreachable(f"{mailbox}: {error}") from error
