@@ -9,9 +9,11 @@ import sys
 import time
 from email.message import EmailMessage
 from email.utils import make_msgid
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from loyaldesk.channels.imap import MailboxUnreachable, fetch_mailbox
 from loyaldesk.channels.models import Mailbox, ReceivedEmail, ReceivedState
@@ -140,3 +142,23 @@ def test_an_email_already_received_through_another_mailbox_is_not_added_again(
     states = sorted(ReceivedEmail.objects.values_list("state", flat=True))
     assert states == [ReceivedState.ADDED, ReceivedState.DUPLICATE]
     assert Message.objects.count() == 1
+
+
+def test_the_admin_sees_when_a_mailbox_was_last_fetched_and_why_it_failed(
+    dovecot, imap_mailbox, monkeypatch, admin_client
+):
+    monkeypatch.setenv(SECRET_ENV, "wrong")
+    with pytest.raises(CommandError, match="1 mailbox"):  # the command fails, not only logs
+        call_command("fetchmail", stderr=StringIO())
+    imap_mailbox.refresh_from_db()
+    assert imap_mailbox.last_fetch_at is not None
+    assert "AUTHENTICATIONFAILED" in imap_mailbox.last_fetch_error
+    listing = admin_client.get(reverse("admin:channels_mailbox_changelist")).content.decode()
+    assert "AUTHENTICATIONFAILED" in listing
+
+    monkeypatch.setenv(SECRET_ENV, dovecot.password)
+    out = StringIO()
+    call_command("fetchmail", stdout=out)
+    assert "0 fetched" in out.getvalue()
+    imap_mailbox.refresh_from_db()
+    assert imap_mailbox.last_fetch_error == ""

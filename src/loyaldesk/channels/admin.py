@@ -18,10 +18,12 @@ class DeliveryAdmin(RecordAdmin):
 
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin):
-    list_display = ("name", "address", "queue", "imap_host", "smtp_host", "is_active")
+    list_display = ("name", "address", "queue", "is_active", "last_fetch_at", "last_fetch_error")
     list_filter = ("is_active",)
+    readonly_fields = ("last_fetch_at", "last_fetch_error")
     fieldsets = (
         (None, {"fields": ("name", "address", "queue", "signature", "is_active")}),
+        (_("Last fetch"), {"fields": ("last_fetch_at", "last_fetch_error")}),
         (
             _("Incoming mail (IMAP)"),
             {

@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass
 
 from django.db.models import Max
+from django.utils import timezone
 
 from loyaldesk.channels.idle import IdleConnection, IdleIMAP4, IdleIMAP4_SSL
 from loyaldesk.channels.models import Mailbox, ReceivedEmail
@@ -42,6 +43,7 @@ class FetchReport:
     mailbox: str
     fetched: int
     read: int
+    error: str = ""
 
 
 def secret_of(mailbox: Mailbox) -> str:
@@ -79,12 +81,24 @@ def fetch_mailbox(mailbox: Mailbox, stop: threading.Event | None = None) -> Fetc
     """Keep and read the mailbox's messages not kept yet, a batch at a time (once `stop` is
     set, no further batch is begun)."""
     read = read_waiting_emails(mailbox)  # kept by a fetch killed before it read them
-    imap = connect(mailbox)
     try:
-        fetched = fetch_new(imap, mailbox, select_folder(imap, mailbox), stop)
-    finally:
-        logout(imap)
+        imap = connect(mailbox)
+        try:
+            fetched = fetch_new(imap, mailbox, select_folder(imap, mailbox), stop)
+        finally:
+            logout(imap)
+    except (MailboxUnreachable, OSError, imaplib.IMAP4.error) as error:
+        _record_fetch(mailbox, str(error) or type(error).__name__)
+        raise
+    _record_fetch(mailbox, "")
     return FetchReport(str(mailbox), fetched, read + fetched)
+
+
+def _record_fetch(mailbox: Mailbox, error: str) -> None:
+    """What the admin sees of the mailbox's last fetch: when, and why it failed if it did."""
+    Mailbox.objects.filter(pk=mailbox.pk).update(
+        last_fetch_at=timezone.now(), last_fetch_error=error[:2000]
+    )
 
 
 def fetch_new(
@@ -118,13 +132,15 @@ def _keep_batch(
 
 
 def fetch_all_mailboxes() -> list[FetchReport]:
-    """Fetch every active mailbox with an IMAP server; one unreachable does not stop the rest."""
+    """Fetch every active mailbox with an IMAP server; one unreachable does not stop the rest
+    (its report says why)."""
     reports = []
     for mailbox in Mailbox.objects.filter(is_active=True).exclude(imap_host=""):
         try:
             reports.append(fetch_mailbox(mailbox))
-        except MailboxUnreachable:
-            logger.exception("mailbox %s could not be fetched", mailbox.pk)
+        except (MailboxUnreachable, OSError, imaplib.IMAP4.error) as error:
+            logger.warning("mailbox %s could not be fetched: %s", mailbox, error)
+            reports.append(FetchReport(str(mailbox), 0, 0, error=str(error)))
     return reports
 
 

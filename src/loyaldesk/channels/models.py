@@ -91,7 +91,12 @@ class SmtpSecurity(models.TextChoices):
 class Mailbox(models.Model):
     """An address customers write to: where the desk fetches its mail and what it answers from."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        unique=True,
+        help_text=_("Customers see it as the sender's name of the replies (“Support”)."),
+    )
     address = models.EmailField(
         _("address"), unique=True, help_text=_("Customers write here; replies are sent from it.")
     )
@@ -100,7 +105,14 @@ class Mailbox(models.Model):
     )
     imap_host = models.CharField(_("IMAP server"), max_length=255, blank=True)
     imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
-    imap_tls = models.BooleanField(_("TLS from the start (IMAPS)"), default=True)
+    imap_tls = models.BooleanField(
+        _("TLS from the start (IMAPS)"),
+        default=True,
+        help_text=_(
+            "Otherwise STARTTLS when the server offers it (usually port 143). The server's "
+            "certificate is verified either way."
+        ),
+    )
     imap_user = models.CharField(_("IMAP user"), max_length=255, blank=True)
     imap_secret_env = models.CharField(
         _("environment variable holding the password"),
@@ -137,8 +149,17 @@ class Mailbox(models.Model):
             "document becomes a fax message from the number the gateway names."
         ),
     )
-    signature = models.TextField(_("signature"), blank=True)
+    signature = models.TextField(
+        _("signature"), blank=True, help_text=_("Added under the replies sent from this mailbox.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
+    last_fetch_at = models.DateTimeField(_("last fetch"), null=True, blank=True, editable=False)
+    last_fetch_error = models.TextField(
+        _("last fetch error"),
+        blank=True,
+        editable=False,
+        help_text=_("Why the last fetch failed; empty when it worked."),
+    )
 
     class Meta:
         ordering = ["name"]

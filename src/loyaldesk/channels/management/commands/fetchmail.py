@@ -40,7 +40,13 @@ class Command(BaseCommand):
         else:
             reports = fetch_all_mailboxes()
         for report in reports:
-            self.stdout.write(f"{report.mailbox}: {report.fetched} fetched, {report.read} read")
+            if report.error:
+                self.stderr.write(f"{report.mailbox}: not fetched: {report.error}")
+            else:
+                self.stdout.write(f"{report.mailbox}: {report.fetched} fetched, {report.read} read")
+        failed = sum(1 for report in reports if report.error)
+        if failed:
+            raise CommandError(f"{failed} mailbox(es) could not be fetched")
 
     def _watch(self, address: str | None) -> None:
         stop = threading.Event()
