@@ -83,7 +83,7 @@ def test_a_new_customer_signs_in_from_the_email_opens_a_case_with_a_file_and_rep
     expect(page.get_by_text("It also makes a loud noise.")).to_be_visible()
     assert case.messages.filter(kind="inbound", channel="portal").count() == 2
 
-    page.get_by_role("link", name="My cases").first.click()
+    page.get_by_role("link", name="My requests").first.click()
     expect(page.get_by_role("link", name="Leaks water")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_text("You are signed out.")).to_be_visible()
