@@ -14,6 +14,7 @@ from loyaldesk.customers.services import create_customer
 from loyaldesk.desk.lifecycle import Status
 from loyaldesk.desk.models import Attachment, Case, Event, Queue
 from loyaldesk.desk.services import (
+    add_customer_message,
     add_internal_note,
     change_status,
     open_case,
@@ -70,6 +71,20 @@ def test_the_case_page_shows_the_thread_without_internal_notes(
     assert "SECRET" not in html
     assert "agent1" not in html
     assert "Paul" not in html
+
+
+def test_the_quoted_history_of_a_customer_email_is_folded_away_but_kept(sign_in_as, customer, case):
+    add_customer_message(
+        case,
+        text="Ecco la foto.\n\nIl giorno lun 2 mar 2026 alle 10:00 Servizio ha scritto:\n"
+        "> Può mandarci una foto?",
+        channel="email",
+    )
+    html = sign_in_as(customer).get(f"/portal/cases/{case.number}/").content.decode()
+    new, _, folded = html.partition('<details class="quoted">')
+    assert "Ecco la foto." in new
+    assert "mandarci una foto" not in new
+    assert "mandarci una foto" in folded
 
 
 def test_a_note_files_are_not_downloadable(sign_in_as, customer, case, agent, front_team):
